@@ -1,0 +1,27 @@
+# Two commands a newcomer needs (README "Quick start"):
+#   make run   create the environment on first use, simulate the reference park
+#   make test  create the environment on first use, run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/park-twin run scenarios/reference_baseline.yaml --out out/reference_baseline
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/park-twin bench
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,122 @@
+"""The ``park-twin`` command line: validate, run, bench.
+
+Bad input prints one line per problem (file, field, id, expectation) on stderr
+and exits with code 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from twin.errors import InputError, Problem
+
+EXIT_INPUT = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``park-twin`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="park-twin", description="Digital twin of a zero-carbon industrial park.")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    _command(sub, "validate", "check scenario files", _validate,
+             [("files", {"nargs": "+", "metavar": "FILE"})])
+    _command(sub, "run", "simulate a scenario and print its KPIs", _run, [
+        ("file", {"metavar": "FILE"}),
+        ("--out", {"metavar": "DIR", "help": "write kpis.json, flows.parquet, events.csv, scenario.yaml"}),
+        ("--seed", {"type": int, "help": "override the scenario seed"}),
+        ("--json", {"action": "store_true", "help": "print the KPIs as one JSON object"}),
+        ("--weather", {"metavar": "FILE", "help": "weather file to use (may lie outside the scenario folder)"}),
+    ])
+    _command(sub, "bench", "time a full-year run against one pvlib ModelChain year", _bench, [
+        ("--scenario", {"default": None, "metavar": "FILE"}),
+        ("--repeat", {"type": int, "default": 5}),
+        ("--scales", {"default": "1,4,16", "help": "park scale factors to time"}),
+    ])
+    return parser
+
+
+def _command(sub, name: str, help_text: str, handler: Callable, args: list) -> None:
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    for flag, opts in args:
+        p.add_argument(flag, **opts)
+    p.set_defaults(handler=handler)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from twin.scenario import load_scenario
+
+    problems: list[Problem] = []
+    for name in args.files:
+        try:
+            load_scenario(name)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    print(f"{len(args.files)} scenario file(s) valid")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from twin.scenario import load_scenario
+    from twin.simulation import run
+
+    overrides = _weather_override(args.weather)
+    scenario = load_scenario(args.file, overrides=overrides, allow_outside=bool(overrides))
+    results = run(scenario, seed=args.seed)
+    if args.out:
+        results.write(args.out)
+    if args.json:
+        print(json.dumps(results.kpis))
+    else:
+        print(format_kpis(results.kpis, title=scenario.name))
+        if args.out:
+            print(f"\nresults written to {args.out}/")
+    return 0
+
+
+def _weather_override(path: str | None) -> dict | None:
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(Problem(path, "--weather", "file not found"))
+    fmt = {".epw": "epw", ".csv": "csv"}.get(p.suffix.lower())
+    if fmt is None:
+        raise InputError(Problem(path, "--weather", "expected an .epw or .csv file (other formats: set site.weather in the scenario)"))
+    return {"site": {"weather": {"source": fmt, "path": str(p.resolve())}}}
+
+
+def format_kpis(kpis: dict[str, float], title: str = "") -> str:
+    """KPI table as aligned text, key then value."""
+    width = max(len(k) for k in kpis)
+    lines = [title, "-" * max(len(title), width + 16)] if title else []
+    for key, value in kpis.items():
+        text = f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}"
+        lines.append(f"{key:<{width}}  {text:>14}")
+    return "\n".join(lines)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from twin.bench import bench
+
+    scales = [int(s) for s in args.scales.split(",") if s]
+    print(bench(args.scenario, args.repeat, scales))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

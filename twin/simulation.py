@@ -1,0 +1,46 @@
+"""Run a scenario: compile the network, run the ParkModel, collect Results."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from twin.ledger import Ledger
+from twin.model import ParkModel
+from twin.network import Network, compile_network
+from twin.results import EVENT_COLUMNS, Results
+from twin.schema import Scenario
+
+
+def run(scenario: Scenario, seed: int | None = None) -> Results:
+    """Simulate a scenario's period hour by hour.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (:func:`twin.load_scenario`).
+    seed : int, optional
+        Overrides the scenario's seed.
+    """
+    if seed is not None:
+        scenario = scenario.model_copy(update={"seed": seed})
+    net = compile_network(scenario)
+    model = ParkModel(net, seed=scenario.seed)
+    ledger = model.run()
+    return _results(scenario, net, ledger)
+
+
+def _results(sc: Scenario, net: Network, ledger: Ledger) -> Results:
+    index = net.axis.period
+    events = pd.DataFrame(
+        [(index[e.hour] if e.hour < len(index) else index[-1], e.asset, e.agent, e.event, e.detail)
+         for e in ledger.events], columns=EVENT_COLUMNS)
+    p = net.ports
+    return Results(
+        scenario=sc, index=index, port_names=list(p.names),
+        port_bus=np.array([net.bus_ids[b] for b in p.bus], dtype=object),
+        port_role=np.array(p.role, dtype=object),
+        port_carrier=np.array([net.bus_carrier[b] for b in p.bus], dtype=object),
+        flows=ledger.flows, store_ids=[s.id for s in net.stores], soc_mwh=ledger.soc_mwh,
+        soc0_mwh=np.array([s.soc0_mwh for s in net.stores]), events=events,
+        import_price=net.import_price, fuel_price=net.fuel_price)
