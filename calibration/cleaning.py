@@ -19,18 +19,18 @@ The rules, in the order they are applied to each meter (``calibration.meters`` c
    weeks and then flags ordinary intermittent use (the summer hot-water runs of Cambridge
    building 19's gas meter, 104 hours at k = 10). ``k`` defaults to 10. On the real data this
    flags nothing in the Cambridge 2019 hourly meters and, in the 20 largest Yangzhong 2015
-   enterprises, the placeholder readings of 1 kWh (e.g. 5-6 March, when a whole-zone
-   collection failed) plus a few deep shutdown days: read the report, or set
-   ``outlier_k: null`` to switch screening off. Monthly data are not screened (12 readings
-   cannot define a local spread).
+   enterprises, mostly readings of exactly 1 kWh (the file's placeholder: 18 % of its rows,
+   clustered on holidays and on 5-6 March when over 380 enterprises show it) plus a few
+   deep shutdown days: read the report, or set ``outlier_k: null`` to switch screening off.
+   Monthly data are not screened (12 readings cannot define a local spread).
 5. **Off-grid readings** - a time stamp between two grid points (e.g. 10:07 in 15-min
    data) is counted and excluded, never moved.
 6. **Gaps** - time stamps of the regular grid (first to last reading of the whole data set)
    without any row are counted and left missing. Nothing is ever filled.
 
 Per meter, ``rows_read = kept + duplicates + excluded``; the reasons (missing values,
-negatives, zeros, outliers, off-grid) explain ``excluded`` and may overlap with ``duplicates`` when
-merged rows were masked.
+negatives, zeros, outliers, off-grid) explain ``excluded`` and may overlap with
+``duplicates`` when merged rows were masked.
 """
 
 from __future__ import annotations

@@ -27,14 +27,17 @@ A YAML file (read with ``yaml.safe_load``)::
         unit: kWh               # required unless the long file has a unit column
         source: "equipment load [kWh]"  # optional: column (wide) or meter id (long)
                                 # in the file; default the meter id
-        file: b0_el_2019.csv    # optional: data file relative to the data folder
+        file: b0_el_2019.csv    # optional: data file, relative to the data folder (the
+                                # data path if it is a folder, else its folder); without
+                                # it the meter is read from the data path itself
         zeros_are_missing: true # optional, overrides the default
         model_unit: MWh         # optional, asset targets only (default MWh)
 
 Readings are converted to the unit the model produces for the target: the carrier's unit
 (``twin/data/carriers.csv``: MWh for electricity and heat, m3 for natural gas), MWh for
 ``grid.*``, ``model_unit`` (default MWh) for ``asset.*``. Only the shape of a target is
-checked here; ids are resolved against a scenario by the fitting step.
+checked here (plus its carrier, which fixes the unit); enterprise and asset ids are resolved
+against a scenario by the fitting step. Several meters may share a target.
 """
 
 from __future__ import annotations

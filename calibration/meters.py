@@ -12,7 +12,8 @@ mapping's ``timezone`` and converted to ``tz_out``. A wall-clock time repeated w
 back is taken as summer time the first time and standard time the second; a time that does
 not exist (clocks go forward) is an error, because it shows the file is not in that zone's
 wall-clock time (the Cambridge 2019 files, for example, run on GMT all year). Daily and
-monthly readings are calendar periods: they keep their date and are labelled at midnight of
+monthly readings are calendar periods: they keep their date (a monthly reading belongs to the
+month of its date, so bills dated at month end work) and are labelled at midnight of
 ``tz_out``. Every meter the mapping names must be in its file, and every meter of a file must
 be in the mapping unless ``ignore_unmapped: true``. See ``calibration.mapping`` for the
 mapping format and ``calibration.cleaning`` for the cleaning rules.
@@ -102,7 +103,7 @@ def load_meters(data_path: str | Path, map_path: str | Path, tz_out: str) -> Met
     try:
         tz = parse_timezone(tz_out)
     except ValueError as exc:
-        raise InputError(Problem("tz_out", "tz_out", str(exc))) from exc
+        raise InputError(Problem("(argument)", "tz_out", str(exc))) from exc
     parts, ignored = [], {}
     for path, specs in _files(Path(data_path), mapping).items():
         raw, ignored[str(path)] = _read(path, specs, mapping)
@@ -134,7 +135,7 @@ def _files(data_path: Path, mapping: MeterMap) -> dict[Path, list[MeterSpec]]:
 
 
 def _read(path: Path, specs: list[MeterSpec], mapping: MeterMap) -> tuple[pd.DataFrame, list]:
-    """Read one file into long rows (line, meter id, raw stamp, raw value, raw unit)."""
+    """Read one file into long rows (line, meter id, stamp, parsed time, value, unit)."""
     try:
         table = pd.read_csv(path, dtype=str, skipinitialspace=True)
     except (OSError, ValueError) as exc:
@@ -155,16 +156,22 @@ def _read(path: Path, specs: list[MeterSpec], mapping: MeterMap) -> tuple[pd.Dat
         found = set(table.columns) - {"line", cols["timestamp"]}
         field = "(columns)"
     ignored = _check_meters(str(path), field, found, specs, mapping)
-    return (_long_rows(table, specs, cols) if long else _wide_rows(table, specs, cols)), ignored
+    rows = _long_rows(table, specs, cols) if long else _wide_rows(table, specs, cols)
+    if rows.empty:
+        raise InputError(Problem(str(path), "(file)", "no readings of the mapped meters"))
+    rows["time"] = _parse_stamps(str(path), rows, mapping)
+    return rows, ignored
 
 
 def _check_meters(file: str, field: str, found: set, specs: list[MeterSpec],
                   mapping: MeterMap) -> list[str]:
     """Meters named but absent (error) and present but unnamed (error or ignored)."""
-    named = {s.source for s in specs}
+    named = [s.source for s in specs]
     problems = [Problem(file, field, f"meter {s.source!r} of the mapping is not in the file",
                         s.id) for s in specs if s.source not in found]
-    unmapped = sorted(found - named, key=str)
+    problems += [Problem(file, field, f"meter {s.source!r} of the file is mapped more than "
+                         "once", s.id) for s in specs if named.count(s.source) > 1]
+    unmapped = sorted(found - set(named), key=str)
     if not mapping.ignore_unmapped:
         problems += [Problem(file, field, "meter of the file is not in the mapping (name it, or "
                              "set ignore_unmapped: true)", m) for m in unmapped[:MAX_LISTED]]
@@ -227,8 +234,7 @@ def _parse_stamps(file: str, raw: pd.DataFrame, mapping: MeterMap) -> pd.Series:
 
 def _common_interval(mapping: MeterMap, parts: list[tuple[str, pd.DataFrame]]) -> str:
     """The native interval shared by all files (inferred from their time stamps)."""
-    found = {f: infer_interval(_parse_stamps(f, raw, mapping).drop_duplicates())
-             for f, raw in parts}
+    found = {f: infer_interval(raw["time"]) for f, raw in parts}
     if None in found.values() or len(set(found.values())) != 1:
         raise InputError(Problem(mapping.path, "interval", f"cannot infer one native interval "
                                  f"(found {found}); set interval: in the mapping"))
@@ -238,7 +244,7 @@ def _common_interval(mapping: MeterMap, parts: list[tuple[str, pd.DataFrame]]) -
 def _instants(file: str, raw: pd.DataFrame, mapping: MeterMap, interval: str,
               tz_out) -> pd.Series:
     """Time stamps as tz-aware interval starts in ``tz_out``."""
-    stamps = _parse_stamps(file, raw, mapping)
+    stamps = raw["time"]
     aware = stamps.dt.tz is not None
     if is_calendar(interval):
         wall = stamps.dt.tz_convert(mapping.timezone).dt.tz_localize(None) if aware else stamps

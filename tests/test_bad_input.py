@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import mini_dict
+from conftest import SCENARIOS, mini_dict
 
 from twin.cli import main
 
@@ -135,3 +135,18 @@ def test_several_files_report_all_problems(write_scenario, capsys):
     b["grid"]["import_max_mw"] = -5
     lines = fails(capsys, ["validate", str(write_scenario(a, "a.yaml")), str(write_scenario(b, "b.yaml"))])
     assert any("a.yaml: seed" in x for x in lines) and any("b.yaml: grid.import_max_mw" in x for x in lines)
+
+
+def test_weather_path_may_not_escape_the_scenario_folder(write_scenario, tmp_path, capsys):
+    outside = tmp_path.parent / "wx_outside.csv"
+    weather_csv(outside)
+    data = mini_dict()
+    data["site"]["weather"] = {"source": "csv", "path": "../wx_outside.csv"}
+    (line,) = fails(capsys, ["run", str(write_scenario(data))])
+    assert "site.weather.path" in line and "outside the scenario folder" in line
+
+
+def test_weather_on_the_command_line_may_lie_elsewhere(tmp_path, capsys):
+    outside = tmp_path / "wx.csv"
+    weather_csv(outside)
+    assert main(["run", str(SCENARIOS / "mini.yaml"), "--weather", str(outside), "--json"]) == 0

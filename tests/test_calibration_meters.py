@@ -6,6 +6,7 @@ meters from ../shared/data check the readers end to end (skipped where that fold
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,7 @@ def test_long_form_units_and_report(tmp_path):
     assert data.units == {"el": "MWh", "grid": "MWh"}
     assert data.targets["grid"] == "grid.import"
     counts = _counts(data, "el")
+    assert json.loads(json.dumps(data.report.to_dict()))["meters"]["el"] == counts
     assert counts["unit_conversions"] == {"kWh->MWh": 4}
     assert (counts["rows_read"], counts["kept"], counts["excluded"]) == (4, 4, 0)
 
@@ -147,7 +149,6 @@ def test_dst_repeated_hour_is_not_a_duplicate(tmp_path):
     assert (counts["duplicates"], counts["gaps"], counts["kept"]) == (1, 0, 25)
     assert data.frame.index[0] == pd.Timestamp("2019-10-26 23:00", tz="UTC")
     assert data.frame["m"].iloc[6] == 2.0  # 05:00 GMT merged by the mean of 1 and 3
-    values, coverage = data.aggregate("daily")
     local = load_meters(data_path, map_path, "Europe/London")
     values, coverage = local.aggregate("daily")
     assert len(values) == 1 and coverage.iloc[0, 0] == 1.0 and values.iloc[0, 0] == 26.0
@@ -243,6 +244,19 @@ def test_missing_meter_and_unmapped_meter(simple):
     doc = {**_meters(), "ignore_unmapped": True}
     data = load_meters(data_path, _map(tmp_path, doc), "UTC")
     assert data.report.ignored_meters == {str(data_path): ["extra"]}
+
+
+def test_data_file_and_time_zone_problems(simple):
+    tmp_path, data_path = simple
+    doc = _meters(file="nowhere.csv")
+    with pytest.raises(InputError, match=r"map.yaml: meters.m1.file \(id m1\): data file not"):
+        load_meters(tmp_path, _map(tmp_path, doc), "UTC")
+    doc = _meters()
+    doc["meters"]["m2"] = {"target": "grid.export", "unit": "kWh", "source": "m1"}
+    with pytest.raises(InputError, match=r"\(id m2\): meter 'm1' of the file is mapped more"):
+        load_meters(data_path, _map(tmp_path, doc), "UTC")
+    with pytest.raises(InputError, match="tz_out: unknown time zone 'Mars/Olympus'"):
+        load_meters(data_path, _map(tmp_path, _meters()), "Mars/Olympus")
 
 
 def test_wide_column_missing(tmp_path):

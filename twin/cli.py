@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,6 +21,9 @@ EXIT_INPUT = 2
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``park-twin`` console script."""
     args = _parser().parse_args(argv)
+    # Planners should see results, not the libraries' notices about their own future APIs.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", FutureWarning)
     try:
         return args.handler(args)
     except InputError as exc:
@@ -105,7 +109,7 @@ def format_kpis(kpis: dict[str, float], title: str = "") -> str:
     width = max(len(k) for k in kpis)
     lines = [title, "-" * max(len(title), width + 16)] if title else []
     for key, value in kpis.items():
-        text = f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}"
+        text = "0" if value == 0 else f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}"
         lines.append(f"{key:<{width}}  {text:>14}")
     return "\n".join(lines)
 

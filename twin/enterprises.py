@@ -45,8 +45,14 @@ def day_kinds(year: int, ents: list[Enterprise]) -> np.ndarray:
     """Kind of each day for each enterprise [days, n], Spring Festival shutdown included."""
     kinds = day_types(year)
     dates = kinds.index
+    plain = np.where(dates.dayofweek >= 5, "weekend", "workday").astype(object)
     out = np.repeat(kinds.to_numpy().astype(object)[:, None], len(ents), axis=1)
     for i, e in enumerate(ents):
+        extra = np.isin(dates.date, e.calendar.extra_holidays)
+        if e.calendar.public_holidays == "none":
+            out[:, i] = np.where(extra, "holiday", plain)
+            continue
+        out[extra, i] = "holiday"
         first, last = calendar.spring_festival_window(
             year, e.calendar.spring_festival_days_before, e.calendar.spring_festival_days_after)
         inside = (dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last))
@@ -90,8 +96,8 @@ def _demand_params(ents: list[Enterprise], params: list[dict]) -> DemandParams:
         electricity_mwh=col(lambda e, p: e.demand.electricity_mwh),
         heat_mwh=col(lambda e, p: e.demand.heat_mwh),
         base_load_frac=col(lambda e, p: p["base_load_frac"]),
-        shift_start_h=col(lambda e, p: SHIFT_HOURS[p["shift"]][0]),
-        shift_end_h=col(lambda e, p: SHIFT_HOURS[p["shift"]][1]),
+        shift_start_h=col(lambda e, p: (e.shift_hours or SHIFT_HOURS[p["shift"]])[0]),
+        shift_end_h=col(lambda e, p: (e.shift_hours or SHIFT_HOURS[p["shift"]])[1]),
         space_heat_frac=col(lambda e, p: p["space_heat_frac"]),
         heating_balance_c=col(lambda e, p: e.temperature.heating_balance_c),
         cooling_balance_c=col(lambda e, p: e.temperature.cooling_balance_c),

@@ -101,6 +101,9 @@ def resolve_path(sc: Scenario, rel: str, field: str) -> Path:
     """A path given in the scenario, relative to the scenario file."""
     base = sc._base_dir or Path.cwd()
     path = (base / rel).resolve()
+    if not sc._allow_outside and not path.is_relative_to(base.resolve()):
+        raise InputError(Problem(sc._source, field, f"{rel} lies outside the scenario folder "
+                                 "(pass such files on the command line, e.g. --weather)"))
     if not path.is_file():
         raise InputError(Problem(sc._source, field, f"file {rel} not found"))
     return path

@@ -43,10 +43,10 @@ def load_scenario(path: str | Path, overrides: dict | None = None,
     raw = _resolve(path, root=path.resolve().parent, chain=(), allow_outside=allow_outside)
     if overrides:
         raw = deep_merge(raw, overrides)
-    return validate(raw, source=str(path), base_dir=path.resolve().parent)
+    return validate(raw, source=str(path), base_dir=path.resolve().parent, allow_outside=allow_outside)
 
 
-def validate(raw: dict, source: str, base_dir: Path) -> Scenario:
+def validate(raw: dict, source: str, base_dir: Path, allow_outside: bool = False) -> Scenario:
     """Validate merged scenario data (pydantic, then cross-references)."""
     try:
         scenario = Scenario.model_validate(raw)
@@ -54,6 +54,7 @@ def validate(raw: dict, source: str, base_dir: Path) -> Scenario:
         raise InputError([_problem(source, err, raw) for err in exc.errors()]) from None
     scenario._base_dir = base_dir
     scenario._source = source
+    scenario._allow_outside = allow_outside
     problems = check_references(scenario, source)
     if problems:
         raise InputError(problems)

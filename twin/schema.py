@@ -119,6 +119,7 @@ class Scenario(Strict):
     seed: int = Field(0, ge=0, description="Seed of every random stream")
     _base_dir: Path | None = PrivateAttr(None)
     _source: str = PrivateAttr("<memory>")
+    _allow_outside: bool = PrivateAttr(False)
     period: Period = Field(default_factory=Period)
     site: Site
     grid: Grid

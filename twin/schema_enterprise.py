@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Shift = Literal["continuous", "3x8", "2x8", "1x8"]
 
@@ -20,6 +21,9 @@ class AnnualDemand(_Strict):
 
 class Calendar(_Strict):
     """Working calendar; ``None`` fields take the sector default (twin/data/sectors.csv)."""
+
+    public_holidays: Literal["cn", "none"] = Field("cn", description="Public holiday calendar: Chinese (with Spring Festival shutdown) or none")
+    extra_holidays: list[dt.date] = Field(default_factory=list, description="Further non-working days (company holidays, local festivals)")
 
     weekend_load_frac: float | None = Field(None, ge=0, le=1, description="Production level on weekends [0-1]")
     holiday_load_frac: float | None = Field(None, ge=0, le=1, description="Production level on public holidays [0-1]")
@@ -43,7 +47,14 @@ class Enterprise(_Strict):
     heat_bus: str | None = Field("heat", description="Heat bus the enterprise draws from")
     demand: AnnualDemand = Field(default_factory=AnnualDemand)
     shift: Shift | None = Field(None, description="Shift pattern; default from the sector")
+    shift_hours: tuple[float, float] | None = Field(None, description="Production hours [start, end) replacing the shift pattern's [h]")
     base_load_frac: float | None = Field(None, ge=0, le=1, description="Load outside production as a fraction of production load [0-1]")
     calendar: Calendar = Field(default_factory=Calendar)
     temperature: TemperatureResponse = Field(default_factory=TemperatureResponse)
+    @model_validator(mode="after")
+    def _shift_hours(self) -> Enterprise:
+        if self.shift_hours and not 0 <= self.shift_hours[0] < self.shift_hours[1] <= 24:
+            raise ValueError("shift_hours must be [start, end) with 0 <= start < end <= 24")
+        return self
+
     profile: str | None = Field(None, description="CSV of an hourly electricity shape (one value per hour of the year) replacing the sector shape; relative to the scenario file")

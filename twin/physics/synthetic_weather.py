@@ -16,8 +16,8 @@ range and mean wind speed. Steps:
 4. GHI split into DNI and DHI with Erbs et al. (1982) (pvlib);
 5. air temperature = monthly normal (interpolated through the year, each
    month's mean kept exact) + AR(1) daily anomaly + diurnal cycle whose range
-   grows with the day's clearness; wind = site mean x daily AR(1) log-normal
-   factor x afternoon-peaking diurnal factor.
+   grows with the day's clearness; wind speed with a Rayleigh distribution,
+   hour-to-hour persistence and an afternoon peak, scaled to the site mean.
 
 Rows are labelled by hour-BEGINNING local standard time of the label year
 ``TYPICAL_YEAR`` (a non-leap year) and hold averages over ``[t, t + 1 h)``.
@@ -46,6 +46,7 @@ IDW_NEIGHBOURS = 3  # sites blended for coordinates that are not a named site
 SAME_SITE_KM = 1.0  # closer than this to a named site: use that site alone
 LAPSE_RATE_K_PER_M = 0.0065  # ICAO standard atmosphere, for blending temperatures
 KT_MIN = 0.05  # lowest daily clearness index (Bendt et al. 1981)
+BENDT_KT_MAX = (0.6313, 0.267, 11.9, 0.75)  # kt_max = a + b K - c (K - d)^8 (Bendt et al. 1981)
 DAILY_KT_LAG1 = 0.3  # lag-1 autocorrelation of daily KT (Aguiar et al. 1988: ~0.3)
 KC_DAY_MAX = 1.0  # a day is at most as bright as the Ineichen clear sky
 KC_HOUR_MAX = 1.1  # cloud enhancement allowance for one hour
@@ -55,8 +56,8 @@ TEMP_DAY_SIGMA_K = 2.0  # sd of daily mean temperature anomaly (choice)
 TEMP_DAY_LAG1 = 0.7  # day-to-day persistence of that anomaly (choice)
 TEMP_MIN_SOLAR_H = 5.5  # solar hour of the daily minimum (about sunrise)
 TEMP_MAX_SOLAR_H = 14.5  # solar hour of the daily maximum
-WIND_DAY_SIGMA = 0.35  # log-sd of the daily wind factor (choice)
-WIND_DAY_LAG1 = 0.5  # day-to-day persistence of that factor (choice)
+WIND_WEIBULL_K = 2.0  # Rayleigh wind-speed distribution (IEC 61400-1 default)
+WIND_HOUR_LAG1 = 0.93  # hour-to-hour persistence of wind speed (choice)
 WIND_DIURNAL_AMP = 0.25  # relative amplitude of the diurnal wind cycle, peak 14 h solar
 
 
@@ -101,7 +102,8 @@ def site_info(name: str) -> dict:
     if key not in table.index:
         raise ValueError(f"unknown site {name!r}; known sites: {', '.join(known_sites())}")
     row = table.loc[key]
-    info = {k: row[k] for k in ("name_zh", "timezone", "cdsrd_station_id")}
+    info = {"name_zh": str(row["name_zh"]), "timezone": str(row["timezone"]),
+            "cdsrd_station_id": int(row["cdsrd_station_id"])}
     info |= {k: float(row[k]) for k in ("latitude_deg", "longitude_deg", "altitude_m",
                                         "cdsrd_distance_km", "dtr_k", "wind_m_s")}
     info |= {"ghi_kwh_m2_day": _monthly(row, "ghi_kwh_m2_day"),
@@ -136,11 +138,9 @@ def climate_at(latitude_deg: float, longitude_deg: float, altitude_m: float,
     table = _sites()
     dist = distance_km(latitude_deg, longitude_deg, table["latitude_deg"], table["longitude_deg"])
     order = np.argsort(dist)[:IDW_NEIGHBOURS]
-    weights = np.zeros(len(order))
     if dist[order[0]] < SAME_SITE_KM:
-        weights[0] = 1.0
-    else:
-        weights = 1.0 / dist[order]
+        return site_info(table.index[order[0]])
+    weights = 1.0 / dist[order]
     weights /= weights.sum()
     infos = [site_info(table.index[i]) for i in order]
     blend = {k: sum(w * info[k] for w, info in zip(weights, infos, strict=True))
@@ -241,9 +241,24 @@ def _bendt_inverse(u: np.ndarray, gamma: np.ndarray, kt_max: np.ndarray) -> np.n
     return np.where(flat, KT_MIN + u * (kt_max - KT_MIN), np.log(e0 - u * (e0 - e1)) / g)
 
 
+def _month_kc(z: np.ndarray, gamma: float, kt_max: float, ratio: np.ndarray,
+              clear_wh: np.ndarray, target_wh: float) -> np.ndarray:
+    """Daily clear-sky index of one month: Bendt draws shifted to hit ``target_wh``."""
+    def kc_of(shift: float) -> np.ndarray:
+        kt = _bendt_inverse(special.ndtr(z + shift), gamma, kt_max)
+        return np.clip(kt * ratio, 0.0, KC_DAY_MAX)
+
+    def excess(shift: float) -> float:
+        return float((kc_of(shift) * clear_wh).sum() - target_wh)
+
+    lo, hi = -6.0, 6.0
+    shift = lo if excess(lo) > 0 else hi if excess(hi) < 0 else optimize.brentq(excess, lo, hi)
+    return kc_of(shift)
+
+
 def _daily_clear_sky_index(kt_month: np.ndarray, extra_day: np.ndarray, clear_day: np.ndarray,
                            seed: int) -> np.ndarray:
-    """Daily clear-sky index (<= KC_DAY_MAX) for 365 days, each month's mean on target.
+    """Daily clear-sky index (<= KC_DAY_MAX) for 365 days, each month's GHI on target.
 
     Daily KT follows the Bendt et al. (1981) distribution of the month's mean KT,
     with AR(1) persistence through a Gaussian copula; the copula is shifted per
@@ -251,26 +266,16 @@ def _daily_clear_sky_index(kt_month: np.ndarray, extra_day: np.ndarray, clear_da
     monthly mean).
     """
     month_of_day = np.repeat(np.arange(12), DAYS_IN_MONTH)
-    kt_bar = np.clip(kt_month, KT_MIN + 0.02, 0.75)
-    kt_max = 0.6313 + 0.267 * kt_bar - 11.9 * (kt_bar - 0.75) ** 8
-    gamma = np.array([_bendt_gamma(k, m) for k, m in zip(kt_bar, kt_max, strict=True)])
+    a, b, c, d = BENDT_KT_MAX
+    kt_bar = np.clip(kt_month, KT_MIN + 0.02, d)
+    kt_max = a + b * kt_bar - c * (kt_bar - d) ** 8
     z = _ar1(_rng(seed, "clearness"), 365, DAILY_KT_LAG1)
     kc = np.empty(365)
     for m in range(12):
         days = month_of_day == m
         ratio = extra_day[days] / np.maximum(clear_day[days], 1e-9)
-        target = kt_month[m] * extra_day[days].sum()
-
-        def kc_of(shift: float, days=days, ratio=ratio, m=m) -> np.ndarray:
-            kt = _bendt_inverse(special.ndtr(z[days] + shift), gamma[m], kt_max[m])
-            return np.clip(kt * ratio, 0.0, KC_DAY_MAX)
-
-        def excess(shift: float, days=days) -> float:
-            return float((kc_of(shift) * clear_day[days]).sum() - target)
-
-        lo, hi = -6.0, 6.0
-        shift = lo if excess(lo) > 0 else hi if excess(hi) < 0 else optimize.brentq(excess, lo, hi)
-        kc[days] = kc_of(shift)
+        kc[days] = _month_kc(z[days], _bendt_gamma(kt_bar[m], kt_max[m]), kt_max[m], ratio,
+                             clear_day[days], kt_month[m] * extra_day[days].sum())
     return kc
 
 
@@ -336,9 +341,16 @@ def _temperature(temp_c: np.ndarray, dtr_k: float, kc_day: np.ndarray,
 
 
 def _wind(wind_m_s: float, solar_hour: np.ndarray, seed: int) -> np.ndarray:
-    """Hourly 10 m wind speed [m/s] with annual mean ``wind_m_s``."""
-    log_day = WIND_DAY_SIGMA * _ar1(_rng(seed, "wind"), 365, WIND_DAY_LAG1)
-    day = np.exp(log_day - WIND_DAY_SIGMA**2 / 2)
+    """Hourly 10 m wind speed [m/s]: Rayleigh marginal, AR(1) persistence, diurnal cycle.
+
+    The marginal is a Weibull with shape ``WIND_WEIBULL_K`` (2, the Rayleigh
+    distribution IEC 61400-1 assumes when only the mean is known), the hours
+    are linked by a Gaussian copula with lag-1 correlation ``WIND_HOUR_LAG1``,
+    then a diurnal factor peaking at 14 h solar time; the annual mean is
+    ``wind_m_s``.
+    """
+    u = special.ndtr(_ar1(_rng(seed, "wind"), 8760, WIND_HOUR_LAG1))
+    weibull = (-np.log1p(-np.minimum(u, 1 - 1e-12))) ** (1.0 / WIND_WEIBULL_K)
     diurnal = 1.0 + WIND_DIURNAL_AMP * np.cos(2 * np.pi * (solar_hour - 14.0) / 24.0)
-    wind = np.repeat(day, 24) * diurnal
+    wind = weibull * diurnal
     return wind * wind_m_s / wind.mean()

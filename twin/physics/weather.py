@@ -81,8 +81,8 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
         stamps = pd.DatetimeIndex(pd.to_datetime(raw.pop("timestamp")))
     except (ValueError, TypeError) as exc:
         raise InputError(Problem(str(path), "timestamp", f"not readable as times: {exc}")) from exc
-    steps = np.diff(stamps.asi8)
-    if len(steps) and not np.all(steps == pd.Timedelta(hours=1).value):
+    steps = stamps[1:] - stamps[:-1]
+    if len(steps) and not (steps == pd.Timedelta(hours=1)).all():
         raise InputError(Problem(str(path), "timestamp", "times must be hourly and increasing"))
     raw.index = stamps
     return raw, _infer_label(stamps)
@@ -197,8 +197,9 @@ def align_to_year(df: pd.DataFrame, year: int, tz: str, source: str) -> pd.DataF
     zone (a naive source index is taken as local time in ``tz``). Hour-ending
     sources (``df.attrs['time_label'] == 'ending'``, or a year of rows from
     01:00 to 00:00) are first moved back by one hour. A leap year's 29 February
-    copies the 28th; a source's 29 February is ignored; where the source
-    holds several years the first occurrence of each hour is used.
+    copies the 28th; a source's 29 February is used only for hours its 28th
+    lacks; where the source holds several years the first occurrence of each
+    hour is used.
 
     Parameters
     ----------
@@ -231,8 +232,8 @@ def align_to_year(df: pd.DataFrame, year: int, tz: str, source: str) -> pd.DataF
     label = df.attrs.get("time_label") or _infer_label(stamps)
     if label == "ending":
         stamps = stamps - pd.Timedelta(hours=1)
-    keys = _hour_keys(stamps)
-    keep = ~((stamps.month == 2) & (stamps.day == 29)) & ~pd.Index(keys).duplicated()
+    keys = _hour_keys(stamps)  # a source 29 February folds onto (and yields to) the 28th
+    keep = ~pd.Index(keys).duplicated()
     lookup = pd.Index(keys[keep])
     target = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="h", tz=tz,
                            inclusive="left")
