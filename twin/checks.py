@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from twin.errors import Problem
+from twin.converters import ATMOSPHERE, compatible, converter_specs
+from twin.errors import InputError, Problem
+from twin.fleets import fleet_specs
+from twin.technologies import preset
 from twin.factors import grid_factor_exists
 from twin.schema import Scenario
 from twin.sectors import sector_names
@@ -13,7 +16,9 @@ from twin.tariffs import tariff_names
 from twin.units import carriers, fuels
 
 # Ids the kernel uses for slack ports; assets and enterprises may not take them.
-RESERVED_IDS = {"park", "grid_import", "grid_export", "curtailment", "unserved", "dump", "market"}
+RESERVED_IDS = {"park", "grid_import", "grid_export", "curtailment", "unserved", "dump", "market",
+                "vent", "landfill", "discharge", "co2_storage", "co2_utilisation", "recycling",
+                "sales", "export"}
 
 # Bus carrier each asset port needs: (attribute holding the bus id, carrier).
 PORT_CARRIERS = {
@@ -22,15 +27,62 @@ PORT_CARRIERS = {
     "battery": [("bus", "electricity")],
     "boiler": [("bus", "heat")],
     "heat_pump": [("bus", "heat"), ("el_bus", "electricity")],
+    "converter": [],  # checked through its spec (twin.converters)
+    "link": [],
+    "storage": [],
 }
 
 
 def check_references(sc: Scenario, source: str) -> list[Problem]:
     """All cross-reference problems of a scenario (empty when consistent)."""
-    return [
+    problems = [
         *_ids(sc, source), *_buses(sc, source), *_owners(sc, source),
-        *_data_keys(sc, source), *_period(sc, source),
+        *_data_keys(sc, source), *_period(sc, source), *_materials(sc, source),
     ]
+    return problems or [*_specs(sc), *_stores(sc, source)]
+
+
+def _bus_kinds(sc: Scenario) -> dict[str, str]:
+    kinds = {b.id: b.carrier for b in sc.buses}
+    kinds.setdefault(ATMOSPHERE, "co2")
+    return kinds
+
+
+def _specs(sc: Scenario) -> list[Problem]:
+    """Converters, links and fleets, as the network will build them."""
+    _, problems = converter_specs(sc, _bus_kinds(sc))
+    try:
+        fleet_specs(sc, _bus_kinds(sc))
+    except InputError as exc:
+        problems += exc.problems
+    return problems
+
+
+def _stores(sc: Scenario, source: str) -> list[Problem]:
+    out = []
+    for a in (a for a in sc.assets if a.type == "storage"):
+        try:
+            want = preset("stores", a.preset)["carrier"]
+        except KeyError as exc:
+            out.append(Problem(source, f"assets[{a.id}].preset", str(exc.args[0]), a.id))
+            continue
+        problem = _bus_problem(sc, source, f"assets[{a.id}].bus", a.bus, want, a.id)
+        out += [problem] if problem else []
+    return out
+
+
+def _materials(sc: Scenario, source: str) -> list[Problem]:
+    """Buses named by enterprises' production must exist and carry the right thing."""
+    wants = {"product_bus": "product", "flue_bus": "co2", "waste_bus": "solid_waste",
+             "water_bus": "water", "wastewater_bus": "wastewater", "waste_heat_bus": "waste_heat"}
+    out = []
+    for e in sc.enterprises:
+        for name, carrier in wants.items():
+            bus = getattr(e.production, name) if e.production else None
+            if bus is not None:
+                p = _bus_problem(sc, source, f"enterprises[{e.id}].production.{name}", bus, carrier, e.id)
+                out += [p] if p else []
+    return out
 
 
 def _ids(sc: Scenario, source: str) -> list[Problem]:
@@ -44,14 +96,22 @@ def _ids(sc: Scenario, source: str) -> list[Problem]:
     for name, count in Counter(b.id for b in sc.buses).items():
         if count > 1:
             out.append(Problem(source, "buses", f"duplicate bus id {name!r}", name))
+    for b in sc.buses:
+        if b.carrier not in carriers():
+            out.append(Problem(source, f"buses[{b.id}].carrier", f"unknown carrier {b.carrier!r} (known: {', '.join(carriers())})", b.id))
+        if b.id in fuels() and b.carrier != b.id:
+            out.append(Problem(source, f"buses[{b.id}]", f"bus id {b.id!r} is the name of a fuel market; it must carry {b.id}", b.id))
+    for name, count in Counter(f.id for f in sc.fleets).items():
+        if count > 1 or name in ids:
+            out.append(Problem(source, "fleets", f"duplicate id {name!r}", name))
     return out
 
 
 def _bus_problem(sc, source, field, bus, want, item_id) -> Problem | None:
-    kinds = {b.id: b.carrier for b in sc.buses}
+    kinds = _bus_kinds(sc)
     if bus not in kinds:
         return Problem(source, field, f"unknown bus {bus!r} (buses: {', '.join(kinds)})", item_id)
-    if kinds[bus] != want:
+    if not compatible(want, kinds[bus]):
         return Problem(source, field, f"bus {bus!r} carries {kinds[bus]}, expected {want}", item_id)
     return None
 
@@ -77,8 +137,9 @@ def _buses(sc: Scenario, source: str) -> list[Problem]:
 
 def _owners(sc: Scenario, source: str) -> list[Problem]:
     known = {"park"} | {e.id for e in sc.enterprises}
-    return [Problem(source, f"assets[{a.id}].owner", f"unknown owner {a.owner!r} (an enterprise id or 'park')", a.id)
-            for a in sc.assets if a.owner not in known]
+    items = [("assets", a) for a in sc.assets] + [("fleets", f) for f in sc.fleets]
+    return [Problem(source, f"{kind}[{a.id}].owner", f"unknown owner {a.owner!r} (an enterprise id or 'park')", a.id)
+            for kind, a in items if a.owner not in known]
 
 
 def _data_keys(sc: Scenario, source: str) -> list[Problem]:

@@ -1,16 +1,20 @@
 """Settle a block of hours, vectorised over ports and buses.
 
-Buses are settled in dependency order (a converter's output bus before its
-input buses). On each bus: the deficit left by fixed flows is met by its
-converters in merit order (hourly marginal cost), then by its stores (the
-only per-hour loop, as their state requires), then by slack: grid or market
-import up to its limit, unserved energy beyond; surplus goes to export up to
-its limit, curtailment or dump beyond. So every bus balances every hour.
+Buses are settled in dependency order (a converter's reference bus before the
+buses of its other ports). On each bus the residual left by the flows already on
+it is met by its converters in merit order (hourly marginal cost): supply units
+cover a deficit, absorbing units (CCUS, waste-heat recovery, water recycling)
+take up a surplus within their share of the inflow. Stores act next (their
+operator's strategy; the only hourly loop), then slack: grid or market import up
+to its limit and unserved beyond; export or offtake up to its limit, then
+curtailment, vent, landfill or dump. Flows that reach an already settled bus
+later (a capture plant's steam) re-settle it, so every bus balances every hour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,105 +22,175 @@ from twin.network import Network, Slack
 from twin.physics.storage import DayContext, apply_requests
 
 StoragePlanner = Callable[[int, DayContext], np.ndarray]
+RESETTLE_PASSES = 3
+TOLERANCE = 1e-12
+
+
+@dataclass
+class BlockPlan:
+    """What the agents and events decided for one block of hours."""
+
+    level: np.ndarray  # production level of each enterprise [n]
+    flex: np.ndarray  # share of production electricity moved to cheap hours [n]
+    conv_avail: np.ndarray  # [block hours, U] 0-1
+    source_avail: np.ndarray  # [block hours, R]
+    store_avail: np.ndarray  # [block hours, S]
+    fleet_load: np.ndarray  # [block hours, F] energy drawn per hour, carrier unit
+    fleet_cargo: np.ndarray  # [block hours, F] cargo loaded from a tank per hour
+    storage_planner: StoragePlanner
+    soc: np.ndarray  # stored amount per store at the block start, updated in place
 
 
 def settle_block(net: Network, flows: np.ndarray, soc_out: np.ndarray, hours: slice,
                  plan: BlockPlan) -> None:
-    """Write the flows of ``hours`` (period coordinates) into ``flows`` and ``soc_out``.
-
-    Parameters
-    ----------
-    net : Network
-        The compiled network.
-    flows : ndarray [hours, ports]
-        Ledger flows, written in place for the block.
-    soc_out : ndarray [hours, stores]
-        Stored energy at the end of each hour, written in place.
-    hours : slice
-        The block, in hours of the simulated period.
-    plan : BlockPlan
-        The agents' set-points for the block.
-    """
+    """Write the flows of ``hours`` (period coordinates) into ``flows`` and ``soc_out``."""
     f = flows[hours]
-    _fixed_flows(net, f, hours, plan.level)
+    _fixed_flows(net, f, hours, plan)
     for b in net.order:
-        deficit = -f[:, net.ports_on_bus[b]].sum(axis=1)
-        deficit = _converters(net, f, hours, b, deficit, plan.conv_avail)
-        deficit = _stores(net, f, soc_out, hours, b, deficit, plan)
-        _slack(net.slack[b], f, deficit)
+        _settle_bus(net, f, soc_out, hours, b, plan, first=True)
+    if not net.late_flows:
+        return
+    for _ in range(RESETTLE_PASSES):
+        late = [b for b in net.order if np.abs(_residual(net, f, b, all_ports=True)).max() > TOLERANCE]
+        if not late:
+            return
+        for b in late:
+            _settle_bus(net, f, soc_out, hours, b, plan, first=False)
+    for b in net.order:  # whatever still moves closes by slack alone
+        f[:, net.slack[b].ports] = 0.0
+        _close(net.slack[b], f, _residual(net, f, b))
 
 
-class BlockPlan:
-    """Set-points the agents decided for one block (a day)."""
-
-    __slots__ = ("level", "conv_avail", "storage_planner", "soc_mwh")
-
-    def __init__(self, level: np.ndarray, conv_avail: np.ndarray, storage_planner: StoragePlanner,
-                 soc_mwh: np.ndarray):
-        self.level = level  # production level of each enterprise [n]
-        self.conv_avail = conv_avail  # availability of each converter [U] (0-1)
-        self.storage_planner = storage_planner
-        self.soc_mwh = soc_mwh  # stored energy per store at the block start, updated in place
+def _residual(net: Network, f: np.ndarray, b: int, all_ports: bool = False) -> np.ndarray:
+    ports = net.ports_on_bus[b] if all_ports else net.flow_ports_on_bus[b]
+    return f[:, ports].sum(axis=1)
 
 
-def _fixed_flows(net: Network, f: np.ndarray, hours: slice, level: np.ndarray) -> None:
-    """Demand (-) and renewable availability (+): flows no decision in the block changes."""
+def _fixed_flows(net: Network, f: np.ndarray, hours: slice, plan: BlockPlan) -> None:
+    """Demand, materials, renewables and fleets: flows the settlement does not choose."""
     off = net.axis.start_h
-    year_h = slice(hours.start + off, hours.stop + off)
+    yh = slice(hours.start + off, hours.stop + off)
     parts = net.demand.parts
-    f[:, net.el_ports] = -(parts.el_fixed[year_h] + parts.el_per_level[year_h] * level)
+    el = parts.el_fixed[yh] + parts.el_per_level[yh] * plan.level
+    if plan.flex.any():
+        el_flex = parts.el_per_level[yh] * (plan.level * plan.flex)
+        el = el - el_flex + _moved(el_flex, net.import_price[hours])
+    f[:, net.el_ports] = -el
     has_heat = net.heat_ports >= 0
-    heat = parts.heat_fixed[year_h] + parts.heat_per_level[year_h] * level
+    heat = parts.heat_fixed[yh] + parts.heat_per_level[yh] * plan.level
     f[:, net.heat_ports[has_heat]] = -heat[:, has_heat]
-    f[:, net.source_ports] = net.source_mw[hours]
+    m = net.materials
+    f[:, m.port] = parts.prod_per_level[yh][:, m.ent] * plan.level[m.ent] * m.coef
+    f[:, net.source_ports] = net.source_mw[hours] * plan.source_avail
+    if len(net.fleets):
+        f[:, net.fleet_ports[:, 0]] = -plan.fleet_load
+        co2 = net.fleet_ports[:, 1] >= 0
+        per_unit = np.array([x.co2_t_per_unit for x in net.fleets])
+        f[:, net.fleet_ports[co2, 1]] = plan.fleet_load[:, co2] * per_unit[co2]
+        tank = net.fleet_ports[:, 2] >= 0
+        f[:, net.fleet_ports[tank, 2]] = -plan.fleet_cargo[:, tank]
 
 
-def _converters(net: Network, f: np.ndarray, hours: slice, b: int, deficit: np.ndarray,
+def _moved(flex: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """Flexible energy of the dearer-than-average hours spread over the cheapest hours."""
+    dear = price > price.mean() + 1e-9
+    cheap = price <= price.min() + 1e-9
+    kept = np.where(dear[:, None], 0.0, flex)
+    shifted = flex[dear].sum(axis=0) / max(int(cheap.sum()), 1)
+    return kept + np.where(cheap[:, None], shifted, 0.0)
+
+
+def _settle_bus(net: Network, f: np.ndarray, soc_out: np.ndarray, hours: slice, b: int,
+                plan: BlockPlan, first: bool) -> None:
+    f[:, net.slack[b].ports] = 0.0
+    r = _residual(net, f, b)
+    if net.conv_on_bus[b].size:
+        r = _converters(net, f, hours, b, r, plan.conv_avail)
+    if first:
+        r = _stores(net, f, soc_out, hours, b, r, plan)
+    _close(net.slack[b], f, r)
+
+
+def _converters(net: Network, f: np.ndarray, hours: slice, b: int, r: np.ndarray,
                 avail: np.ndarray) -> np.ndarray:
-    """Meet the deficit with the bus's converters, cheapest first in every hour."""
-    units = net.conv_on_bus[b]
-    if units.size == 0:
-        return deficit
+    """Supply units cover the deficit, absorbing units take the surplus, cheapest first."""
     c = net.converters
-    order = net.conv_order[b][hours]  # [block hours, units], cheapest first
-    cap_sorted = (c.cap_mw[units] * avail[units])[order]
-    before = np.cumsum(cap_sorted, axis=1) - cap_sorted
-    x_sorted = np.clip(np.maximum(deficit, 0.0)[:, None] - before, 0.0, cap_sorted)
-    x = np.empty_like(x_sorted)
-    x[np.arange(order.shape[0])[:, None], order] = x_sorted
-    f[:, c.ref_port[units]] = x
-    k = net.conv_inputs_on_bus[b]
-    f[:, c.in_port[k]] = x[:, net.conv_input_col[k]] * c.in_coef[hours][:, k]
-    return deficit - x.sum(axis=1)
+    units = net.conv_on_bus[b]
+    spare = np.maximum(c.cap[units] * avail[:, units] - np.abs(f[:, c.ref_port[units]]), 0.0)
+    supply = c.mode[units] > 0
+    if (~supply).any():
+        inflow = np.maximum(f[:, net.flow_ports_on_bus[b]], 0.0).sum(axis=1)
+        taken = np.abs(f[:, c.ref_port[units]])
+        room = np.maximum(c.absorb_frac[units] * inflow[:, None] - taken, 0.0)
+        spare = np.where(supply, spare, np.minimum(spare, room))
+    spare = _input_limits(net, f, hours, units, spare)
+    need = np.where(supply, np.maximum(-r, 0.0)[:, None], np.maximum(r, 0.0)[:, None])
+    x = _merit(net.conv_order[b][hours], spare, need, supply)
+    _run(net, f, hours, units, x)
+    return r + (x * c.mode[units]).sum(axis=1)
+
+
+def _merit(order: np.ndarray, spare: np.ndarray, need: np.ndarray, supply: np.ndarray) -> np.ndarray:
+    """Fill ``need`` with each group's spare capacity in merit order, hour by hour."""
+    x = np.zeros_like(spare)
+    rows = np.arange(spare.shape[0])[:, None]
+    for group in (supply, ~supply):
+        if not group.any():
+            continue
+        cap = np.where(group[order], spare[rows, order], 0.0)
+        before = np.cumsum(cap, axis=1) - cap
+        x[rows, order] += np.clip(need[rows, order] - before, 0.0, cap)
+    return x
+
+
+def _input_limits(net: Network, f: np.ndarray, hours: slice, units: np.ndarray,
+                  spare: np.ndarray) -> np.ndarray:
+    """Bound units drawing on limited buses (no market, no supplier) by what is on them."""
+    c = net.converters
+    for k in net.limited_on_bus[int(net.converters.ref_bus[units[0]])]:
+        col = int(np.flatnonzero(units == c.oth_conv[k])[0])
+        available = np.maximum(_residual(net, f, int(net.port_bus[c.oth_port[k]])), 0.0)
+        per_unit = -c.oth_coef[hours, k]
+        spare[:, col] = np.minimum(spare[:, col], available / per_unit)
+    return spare
+
+
+def _run(net: Network, f: np.ndarray, hours: slice, units: np.ndarray, x: np.ndarray) -> None:
+    """Add reference flow ``x`` [hours, units] and the flows of the units' other ports."""
+    c = net.converters
+    b = int(c.ref_bus[units[0]])
+    f[:, c.ref_port[units]] += x * c.mode[units]
+    ks = net.conv_ports_on_bus[b]
+    f[:, c.oth_port[ks]] += x[:, net.conv_port_cols[b]] * c.oth_coef[hours, ks]
 
 
 def _stores(net: Network, f: np.ndarray, soc_out: np.ndarray, hours: slice, b: int,
-            deficit: np.ndarray, plan: BlockPlan) -> np.ndarray:
-    """Let each store on the bus act on the remaining deficit, in file order."""
+            r: np.ndarray, plan: BlockPlan) -> np.ndarray:
+    """Each store on the bus acts on the remaining deficit, in id order."""
     for s in net.stores_on_bus[b]:
         store = net.stores[s]
-        ctx = DayContext(deficit, net.import_price[hours], float(plan.soc_mwh[s]), store.params)
-        power, soc_end = apply_requests(plan.storage_planner(s, ctx), ctx.soc_mwh, store.params)
+        deficit = -r
+        ctx = DayContext(deficit, net.import_price[hours], float(plan.soc[s]), store.params)
+        request = plan.storage_planner(s, ctx) * plan.store_avail[:, s]
+        power, soc_end = apply_requests(request, ctx.soc_mwh, store.params)
         f[:, store.port] = power
         soc_out[hours, s] = soc_end
-        plan.soc_mwh[s] = soc_end[-1]
-        deficit = deficit - power
-    return deficit
+        plan.soc[s] = soc_end[-1]
+        r = r + power
+    return r
 
 
-def _slack(s: Slack, f: np.ndarray, deficit: np.ndarray) -> None:
-    """Close the bus: import, unserved; export, curtailment or dump."""
-    short = np.maximum(deficit, 0.0)
-    surplus = np.maximum(-deficit, 0.0)
+def _close(s: Slack, f: np.ndarray, r: np.ndarray) -> None:
+    """Close the bus: import then unserved; export or offtake then surplus."""
+    short, surplus = np.maximum(-r, 0.0), np.maximum(r, 0.0)
     if s.import_port >= 0:
-        imported = np.minimum(short, s.import_max_mw)
-        f[:, s.import_port] = imported
+        imported = np.minimum(short, s.import_max)
+        f[:, s.import_port] += imported
         short = short - imported
     if s.short_port >= 0:
-        f[:, s.short_port] = short
+        f[:, s.short_port] += short
     if s.export_port >= 0:
-        exported = np.minimum(surplus, s.export_max_mw)
-        f[:, s.export_port] = -exported
+        exported = np.minimum(surplus, s.export_max)
+        f[:, s.export_port] -= exported
         surplus = surplus - exported
-    if s.surplus_port >= 0:
-        f[:, s.surplus_port] = -surplus
+    f[:, s.surplus_port] -= surplus

@@ -23,7 +23,8 @@ class EnterpriseInputs:
 
     parts: DemandParts  # [hours_of_year, n]
     planned_level: np.ndarray  # calendar production level [days_of_year, n]
-    day_kind: np.ndarray  # per day of year and enterprise: 'workday'|'weekend'|'holiday'|'spring_festival'
+    day_kind: np.ndarray  # per day of year and enterprise: workday, weekend, holiday, spring_festival, maintenance
+    flexible_frac: np.ndarray  # [n]
 
 
 def resolved(e: Enterprise) -> dict:
@@ -45,18 +46,17 @@ def day_kinds(year: int, ents: list[Enterprise]) -> np.ndarray:
     """Kind of each day for each enterprise [days, n], Spring Festival shutdown included."""
     kinds = day_types(year)
     dates = kinds.index
-    plain = np.where(dates.dayofweek >= 5, "weekend", "workday").astype(object)
+    plain = np.where(dates.day_of_week >= 5, "weekend", "workday").astype(object)
     out = np.repeat(kinds.to_numpy().astype(object)[:, None], len(ents), axis=1)
     for i, e in enumerate(ents):
-        extra = np.isin(dates.date, e.calendar.extra_holidays)
         if e.calendar.public_holidays == "none":
-            out[:, i] = np.where(extra, "holiday", plain)
-            continue
-        out[extra, i] = "holiday"
-        first, last = calendar.spring_festival_window(
-            year, e.calendar.spring_festival_days_before, e.calendar.spring_festival_days_after)
-        inside = (dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last))
-        out[inside, i] = "spring_festival"
+            out[:, i] = plain
+        else:
+            first, last = calendar.spring_festival_window(
+                year, e.calendar.spring_festival_days_before, e.calendar.spring_festival_days_after)
+            out[(dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last)), i] = "spring_festival"
+        out[np.isin(dates.date, e.calendar.extra_holidays), i] = "holiday"
+        out[np.isin(dates.date, e.maintenance), i] = "maintenance"
     return out
 
 
@@ -66,6 +66,7 @@ def calendar_levels(kinds: np.ndarray, params: list[dict]) -> np.ndarray:
     for i, p in enumerate(params):
         for kind in ("weekend", "holiday", "spring_festival"):
             level[kinds[:, i] == kind, i] = p[f"{kind}_load_frac"]
+        level[kinds[:, i] == "maintenance", i] = 0.0
     return level
 
 
@@ -87,7 +88,7 @@ def _build(sc: Scenario, axis: TimeAxis) -> EnterpriseInputs:
     temp = site_weather(sc)["temp_air_c"].to_numpy()
     parts = demand_parts(idx.hour.to_numpy(), temp, level[day_of_hour], _demand_params(ents, params))
     _apply_profiles(sc, ents, parts, len(idx))
-    return EnterpriseInputs(parts, level, kinds)
+    return EnterpriseInputs(parts, level, kinds, np.array([e.flexible_frac for e in ents], dtype=float))
 
 
 def _demand_params(ents: list[Enterprise], params: list[dict]) -> DemandParams:

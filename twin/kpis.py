@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from twin.factors import grid_factor_t_per_mwh
+from twin.kpis_materials import THERMAL, material_kpis
 from twin.tariffs import resolve_tariff
 from twin.units import fuels, tce_per_mwh
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 def compute_kpis(r: Results) -> dict[str, float]:
     """All KPIs of a run, keyed with their unit."""
     el = r.port_carrier == "electricity"
-    heat = r.port_carrier == "heat"
+    heat = np.isin(r.port_carrier, THERMAL)
     total = r.flows.sum(axis=0)
     s = lambda role, mask=None: float(total[(r.port_role == role) & (True if mask is None else mask)].sum())  # noqa: E731
     k: dict[str, float] = {"hours": float(r.flows.shape[0])}
@@ -33,7 +34,6 @@ def compute_kpis(r: Results) -> dict[str, float]:
     k["grid_export_mwh"] = -s("grid_export")
     k["curtailment_mwh"] = -s("curtailment")
     k["unserved_mwh"] = s("unserved", el)
-    k["unserved_heat_mwh"] = s("unserved", heat)
     k["electricity_for_heat_mwh"] = -s("converter_in", el)
     k["storage_losses_mwh"] = -s("storage") - _stored_change(r)
     renewable_used = k["pv_generation_mwh"] + k["wind_generation_mwh"] - k["curtailment_mwh"] - k["grid_export_mwh"]
@@ -44,8 +44,11 @@ def compute_kpis(r: Results) -> dict[str, float]:
     el_tce = tce_per_mwh("electricity", "equivalent")
     k["energy_tce"] = consumed * el_tce + k["fuel_tce"]
     k["renewable_share_frac"] = _ratio(renewable_used * el_tce, k["energy_tce"])
+    k.update(material_kpis(r, total))
+    k["co2_scope1_t"] += k["co2_process_t"]
     k["co2_scope2_t"] = k["grid_import_mwh"] * grid_factor(r)
-    k["co2_net_t"] = k["co2_scope1_t"] + k["co2_scope2_t"]
+    k["co2_net_t"] = k["co2_vented_t"] + k["co2_scope2_t"]
+    k["equipment_failures"] = float((r.events["event"] == "failure").sum()) if len(r.events) else 0.0
     k["carbon_per_energy_t_per_tce"] = _ratio(k["co2_net_t"], k["energy_tce"])
     k["peak_import_mw"] = float(r.flows[:, r.port_role == "grid_import"].sum(axis=1).max(initial=0.0))
     k.update(_costs(r, total, k))

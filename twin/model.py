@@ -6,35 +6,56 @@ import mesa
 import numpy as np
 import simpy
 
-from twin.agents import EnterpriseAgent, StorageOperator
+from twin.agents import CCUSOperator, EnterpriseAgent, FleetAgent, StorageOperator
 from twin.ledger import Ledger
 from twin.network import Network
 from twin.physics.storage import DayContext
-from twin.processes import daily_settlement
+from twin.processes import HOURS_PER_DAY, daily_cycle, failures, maintenance
 
 
 class ParkModel(mesa.Model):
-    """The park: enterprise and storage-operator agents on a compiled network.
+    """The park: enterprise, storage, CCUS and fleet agents on a compiled network.
 
     SimPy's environment is the only clock (hours from the period start); one
     Mesa step is one day of planning.
     """
 
-    def __init__(self, net: Network, seed: int):
+    def __init__(self, net: Network, seed: int, failures_on: bool = True):
         super().__init__(seed=seed)
-        self.net = net
+        self.net, self.seed = net, seed
         self.env = simpy.Environment()
-        n_ports = len(net.ports.names)
-        self.ledger = Ledger.empty(net.axis.hours, n_ports, len(net.stores))
+        hours = net.axis.hours
+        self.ledger = Ledger.empty(hours, len(net.ports.names), len(net.stores))
         self.level = np.ones(len(net.el_ports))
-        self.conv_avail = np.ones(len(net.converters.ids))
-        self.soc_mwh = np.array([s.soc0_mwh for s in net.stores])
+        self.flex = np.zeros(len(net.el_ports))
+        self.conv_avail = np.ones((hours, len(net.converters.specs)))
+        self.source_avail = np.ones((hours, len(net.source_ids)))
+        self.store_avail = np.ones((hours, len(net.stores)))
+        self.fleet_load = np.zeros((hours, len(net.fleets)))
+        self.fleet_cargo = np.zeros((hours, len(net.fleets)))
+        self.soc = np.array([s.soc0 for s in net.stores])
         self.day = 0
-        days = net.demand.planned_level
-        for i, eid in enumerate(_enterprise_ids(net)):
-            EnterpriseAgent(self, i, eid, days[:, i], net.demand.day_kind[:, i])
+        self._make_agents(net)
+        self._make_events(net, failures_on)
+        self.cycle = self.env.process(daily_cycle(self))
+
+    def _make_agents(self, net: Network) -> None:
+        demand = net.demand
+        for i, eid in enumerate(net.enterprise_ids):
+            EnterpriseAgent(self, i, eid, demand.planned_level[:, i], demand.day_kind[:, i],
+                            demand.flexible_frac[i])
         self.operators = [StorageOperator(self, s.id, s.strategy) for s in net.stores]
-        self.env.process(daily_settlement(self))
+        self.fleet_agents = [FleetAgent(self, i) for i in range(len(net.fleets))]
+        CCUSOperator.for_network(self)
+
+    def _make_events(self, net: Network, failures_on: bool) -> None:
+        """Failure and maintenance processes of every asset that has them."""
+        for avail, col, spec in _reliable(net):
+            if failures_on and spec.mtbf_h and spec.mttr_h:
+                self.env.process(failures(self, avail(self), col, spec.id, spec.mtbf_h, spec.mttr_h))
+            for window in net.maintenance.get(spec.id, []):
+                start_h = (window.start - net.axis.period[0].date()).days * HOURS_PER_DAY
+                self.env.process(maintenance(self, avail(self), col, spec.id, start_h, window.days))
 
     @property
     def hour(self) -> int:
@@ -44,22 +65,35 @@ class ParkModel(mesa.Model):
     @property
     def day_of_year(self) -> int:
         """Index of the current day in the calendar year."""
-        return self.net.axis.start_h // 24 + self.day
+        return self.net.axis.start_h // HOURS_PER_DAY + self.day
 
     def step(self) -> None:
-        """One day of planning: every enterprise sets its production level."""
-        if EnterpriseAgent in self.agents_by_type:
-            self.agents_by_type[EnterpriseAgent].do("plan_day")
+        """One day of planning: each kind of agent decides in turn."""
+        for kind in (EnterpriseAgent, CCUSOperator, FleetAgent):
+            if kind in self.agents_by_type:
+                self.agents_by_type[kind].do("plan_day")
 
     def plan_storage(self, store: int, ctx: DayContext) -> np.ndarray:
         """Ask the operator of ``store`` for its day's power requests."""
         return self.operators[store].plan(ctx)
 
+    def fleet_departure(self, fleet: int, trucks: int) -> None:
+        """A wave of trucks leaves, loading cargo from a tank where its cargo bus has one."""
+        self.fleet_agents[fleet].departed(trucks)
+
+    def fleet_arrival(self, fleet: int, trucks: int) -> None:
+        """A wave of trucks is back (SimPy calls this at the arrival time)."""
+        self.fleet_agents[fleet].arrived(trucks)
+
     def run(self) -> Ledger:
         """Simulate the whole period and return the ledger."""
-        self.env.run(until=self.net.axis.hours)
+        self.env.run(until=self.cycle)
         return self.ledger
 
 
-def _enterprise_ids(net: Network) -> list[str]:
-    return [net.ports.asset[p] for p in net.el_ports]
+def _reliable(net: Network):
+    """(availability getter, column, spec) of converters and stores."""
+    for u, spec in enumerate(net.converters.specs):
+        yield (lambda m: m.conv_avail), u, spec
+    for s, spec in enumerate(net.store_specs):
+        yield (lambda m: m.store_avail), s, spec

@@ -1,8 +1,8 @@
 """Compile a scenario into the network the kernel settles: buses, ports, converters, stores.
 
 Every flow is a port (asset x bus) with the sign convention + into the bus.
-Converters (boilers, heat pumps) are one generic mechanism: a reference port
-of +1 on the bus they serve and input ports with coefficients per unit of it.
+Converters of every kind are one mechanism (:mod:`twin.converters`); slack ports
+(grid, markets, offtakes, unserved, curtailment, vent, landfill ...) close each bus.
 """
 
 from __future__ import annotations
@@ -11,13 +11,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from twin.converters import ATMOSPHERE, ConverterSpec, converter_specs
 from twin.enterprises import EnterpriseInputs, enterprise_inputs
 from twin.errors import InputError, Problem
+from twin.fleets import FleetSpec, fleet_specs
 from twin.inputs import TimeAxis, import_prices, pv_per_mw, site_weather, time_axis, wind_mw
-from twin.physics.conversion import heat_pump_cop, input_per_output
+from twin.network_arrays import converter_arrays, store_specs
 from twin.physics.storage import StorageParams
 from twin.schema import Scenario
 from twin.units import default_prices, fuels
+
+SURPLUS = {"electricity": "curtailment", "co2": "vent", "solid_waste": "landfill",
+           "wastewater": "discharge", "water": "discharge"}
+MATERIAL_ROLES = [  # enterprise material ports: (production field with the bus, intensity field, sign)
+    ("product_bus", None, +1), ("flue_bus", "process_co2_t_per_t", +1),
+    ("waste_bus", "solid_waste_t_per_t", +1), ("water_bus", "water_m3_per_t", -1),
+    ("wastewater_bus", "wastewater_m3_per_t", +1), ("waste_heat_bus", "waste_heat_mwh_per_t", +1),
+]
 
 
 @dataclass
@@ -41,14 +51,17 @@ class Ports:
 class Converters:
     """All converters; per-hour arrays cover the simulated period."""
 
-    ids: list[str]
-    ref_bus: np.ndarray  # [U] bus each converter is dispatched for
+    specs: list[ConverterSpec]
+    mode: np.ndarray  # [U] +1 supply, -1 absorb
+    ref_bus: np.ndarray  # [U]
     ref_port: np.ndarray  # [U]
-    cap_mw: np.ndarray  # [U] rated reference flow
-    in_port: np.ndarray  # [K] input ports
-    in_conv: np.ndarray  # [K] converter of each input port
-    in_coef: np.ndarray  # [hours, K] input per unit of reference flow (< 0)
-    cost: np.ndarray  # [hours, U] marginal cost per unit of reference flow [CNY/MWh]
+    cap: np.ndarray  # [U] rated reference flow
+    absorb_frac: np.ndarray  # [U]
+    oth_port: np.ndarray  # [K] other ports
+    oth_conv: np.ndarray  # [K] converter of each other port
+    oth_coef: np.ndarray  # [hours, K] per unit of reference flow
+    limited: np.ndarray  # [K] bool: an input from a bus without market or import
+    cost: np.ndarray  # [hours, U] CNY per unit of reference flow
 
 
 @dataclass(frozen=True)
@@ -58,19 +71,32 @@ class Store:
     port: int
     params: StorageParams
     strategy: str
-    soc0_mwh: float
+    soc0: float
 
 
 @dataclass(frozen=True)
 class Slack:
-    """Explicit slack ports of a bus (-1: none) and their limits [MW]."""
+    """Slack ports of a bus (-1: none) and their limits per hour."""
 
     import_port: int
-    import_max_mw: float
+    import_max: float
     export_port: int
-    export_max_mw: float
+    export_max: float
     short_port: int
     surplus_port: int
+
+    @property
+    def ports(self) -> list[int]:
+        return [p for p in (self.import_port, self.export_port, self.short_port, self.surplus_port) if p >= 0]
+
+
+@dataclass
+class Materials:
+    """Enterprise material ports: flow = sign x intensity x t_per_year x production share."""
+
+    port: np.ndarray  # [M]
+    ent: np.ndarray  # [M] enterprise index
+    coef: np.ndarray  # [M] t (or m3, MWh) per unit of production share, signed
 
 
 @dataclass
@@ -84,38 +110,47 @@ class Network:
     order: list[int]
     source_ports: np.ndarray  # [R] PV and wind
     source_mw: np.ndarray  # [hours, R] available output
+    source_ids: list[str]
     demand: EnterpriseInputs
     el_ports: np.ndarray  # [n]
     heat_ports: np.ndarray  # [n] (-1 where the enterprise has no heat bus)
+    materials: Materials
     converters: Converters
     stores: list[Store]
+    fleets: list[FleetSpec]
+    fleet_ports: np.ndarray  # [F, 3] energy port, CO2 port, tank pickup port (-1 none)
     slack: list[Slack]
     import_price: np.ndarray  # [hours] CNY/MWh
     fuel_price: dict[str, float]
+    enterprise_ids: list[str]
+    store_specs: list = field(default_factory=list)
+    maintenance: dict = field(default_factory=dict)  # asset id -> planned outages
 
     def __post_init__(self) -> None:
         """Index arrays per bus, derived once so the settlement only slices."""
         bus = np.array(self.ports.bus, dtype=int)
         n = len(self.bus_ids)
         c = self.converters
-        self.ports_on_bus = [np.flatnonzero(bus == b) for b in range(n)]
-        self.conv_on_bus = [np.flatnonzero(c.ref_bus == b) for b in range(n)]
-        self.conv_inputs_on_bus = [np.flatnonzero(np.isin(c.in_conv, units)) for units in self.conv_on_bus]
-        col = np.zeros(len(c.in_conv), dtype=int)
-        for units, ks in zip(self.conv_on_bus, self.conv_inputs_on_bus, strict=True):
-            col[ks] = np.searchsorted(units, c.in_conv[ks])
-        self.conv_input_col = col
-        # Merit order of each bus's converters in every hour (costs are exogenous).
-        self.conv_order = [np.argsort(c.cost[:, units], axis=1, kind="stable") for units in self.conv_on_bus]
-        self.stores_on_bus = [[i for i, s in enumerate(self.stores) if s.bus == b] for b in range(n)]
+        slack_ports = {p for s in self.slack for p in s.ports}
         self.port_bus = bus
-
-    @property
-    def incidence(self) -> np.ndarray:
-        """[ports, buses] 1 where a port sits on a bus."""
-        inc = np.zeros((len(self.ports.names), len(self.bus_ids)))
-        inc[np.arange(len(self.ports.names)), self.ports.bus] = 1.0
-        return inc
+        self.ports_on_bus = [np.flatnonzero(bus == b) for b in range(n)]
+        self.flow_ports_on_bus = [np.array([p for p in ps if p not in slack_ports], dtype=int)
+                                  for ps in self.ports_on_bus]
+        self.conv_on_bus = [np.flatnonzero(c.ref_bus == b) for b in range(n)]
+        self.stores_on_bus = [[i for i, s in enumerate(self.stores) if s.bus == b] for b in range(n)]
+        # merit order of each bus's converters in every hour (costs are exogenous)
+        self.conv_order = [np.argsort(c.cost[:, u], axis=1, kind="stable") for u in self.conv_on_bus]
+        self.conv_ports_on_bus = [np.flatnonzero(np.isin(c.oth_conv, u)) for u in self.conv_on_bus]
+        self.conv_port_cols = [np.searchsorted(u, c.oth_conv[k]) for u, k in zip(self.conv_on_bus, self.conv_ports_on_bus, strict=True)]
+        self.limited_on_bus = [k[c.limited[k]] for k in self.conv_ports_on_bus]
+        position = {bus: i for i, bus in enumerate(self.order)}
+        # a converter port on a bus settled before the converter's own bus comes in late
+        self.late_flows = any(position[int(bus[p])] < position[int(c.ref_bus[u])]
+                              for p, u in zip(c.oth_port, c.oth_conv, strict=True))
+        store_on = {s.bus: i for i, s in enumerate(self.stores)}
+        cargo = [self.bus_ids.index(f.cargo_bus) if f.cargo_bus else -1 for f in self.fleets]
+        self.cargo_store = np.array([store_on.get(c, -1) if c >= 0 else -1 for c in cargo], dtype=int)
+        self.cargo_offtake_port = np.array([self.slack[c].export_port if c >= 0 else -1 for c in cargo], dtype=int)
 
 
 def compile_network(sc: Scenario) -> Network:
@@ -123,34 +158,83 @@ def compile_network(sc: Scenario) -> Network:
     # Assets and enterprises in id order, so the file's order changes nothing
     # (ties in the merit order are broken by id).
     sc = sc.model_copy(update={"assets": sorted(sc.assets, key=lambda a: a.id),
-                               "enterprises": sorted(sc.enterprises, key=lambda e: e.id)})
+                               "enterprises": sorted(sc.enterprises, key=lambda e: e.id),
+                               "fleets": sorted(sc.fleets, key=lambda f: f.id)})
     axis = time_axis(sc)
-    bus_ids = [b.id for b in sc.buses] + _fuel_buses(sc)
-    carrier = [b.carrier for b in sc.buses] + _fuel_buses(sc)
-    ports = Ports()
+    declared = {b.id: b.carrier for b in sc.buses}
+    declared.setdefault(ATMOSPHERE, "co2")
+    specs, problems = converter_specs(sc, declared)
+    fleets = fleet_specs(sc, declared)
+    if problems:
+        raise InputError(problems)
+    markets = _market_buses(sc, specs, fleets, declared)
+    bus_ids = list(declared) + markets
+    carrier = list(declared.values()) + markets
     b = {bid: i for i, bid in enumerate(bus_ids)}
-    el_ports = np.array([ports.add(e.id, e.el_bus, b[e.el_bus], "demand") for e in sc.enterprises], dtype=int)
-    heat_ports = np.array([ports.add(e.id, e.heat_bus, b[e.heat_bus], "demand") if e.heat_bus else -1
-                           for e in sc.enterprises], dtype=int)
-    src_ports, src_mw = _sources(sc, axis, ports, b)
-    conv = _converters(sc, axis, ports, b)
-    stores = _stores(sc, ports, b)
+    ports = Ports()
+    el_ports, heat_ports = _demand_ports(sc, ports, b)
+    materials = _material_ports(sc, ports, b)
+    src_ports, src_mw, src_ids = _sources(sc, axis, ports, b)
+    conv = converter_arrays(sc, axis, specs, ports, b, carrier, _is_limited(sc, bus_ids, carrier, specs))
+    st_specs = store_specs(sc)
+    stores = [Store(s.id, b[s.bus], ports.add(s.id, s.bus, b[s.bus], "storage"), s.params, s.strategy, s.soc0)
+              for s in st_specs]
+    fleet_ports = _fleet_ports(sc, fleets, ports, b, {s.bus for s in st_specs})
     slack = [_slack(sc, ports, bid, i, carrier[i]) for i, bid in enumerate(bus_ids)]
     sl = slice(axis.start_h, axis.stop_h)
     return Network(axis, bus_ids, carrier, ports, _bus_order(sc, bus_ids, conv, ports), src_ports,
-                   src_mw, enterprise_inputs(sc, axis), el_ports, heat_ports, conv, stores,
-                   slack, import_prices(sc, axis)[sl], {**default_prices(), **sc.fuel_price_cny_per_unit})
+                   src_mw, src_ids, enterprise_inputs(sc, axis), el_ports, heat_ports, materials,
+                   conv, stores, fleets, fleet_ports, slack, import_prices(sc, axis)[sl],
+                   {**default_prices(), **sc.fuel_price_cny_per_unit}, [e.id for e in sc.enterprises],
+                   st_specs, {a.id: a.maintenance for a in sc.assets if a.maintenance})
 
 
-def _fuel_buses(sc: Scenario) -> list[str]:
-    """Market buses for fuels that boilers draw without naming a fuel bus."""
-    used = [a.fuel for a in sc.assets if a.type == "boiler" and a.fuel != "electricity" and a.fuel_bus is None]
-    return sorted(set(used))
+def _market_buses(sc: Scenario, specs: list[ConverterSpec], fleets: list[FleetSpec],
+                  declared: dict[str, str]) -> list[str]:
+    """Fuel markets that converters or fleets draw from without a declared bus."""
+    named = {p.bus for s in specs for p in s.ports} | {f.energy_bus for f in fleets}
+    return sorted(n for n in named if n not in declared and n in fuels())
 
 
-def _sources(sc: Scenario, axis: TimeAxis, ports: Ports, b: dict) -> tuple[np.ndarray, np.ndarray]:
+def _is_limited(sc: Scenario, bus_ids: list[str], carrier: list[str],
+                specs: list[ConverterSpec]) -> np.ndarray:
+    """Buses that can only give what is on them: no market, no grid, no supplying unit."""
+    market = {b.id: b.market for b in sc.buses}
+    supplied = {s.ref_bus for s in specs if s.mode > 0}
+    out = []
+    for bid, c in zip(bus_ids, carrier, strict=True):
+        is_market = market.get(bid) if market.get(bid) is not None else (c in fuels() or c == "water")
+        out.append(not is_market and bid != sc.grid.bus and bid not in supplied)
+    return np.array(out)
+
+
+def _demand_ports(sc: Scenario, ports: Ports, b: dict) -> tuple[np.ndarray, np.ndarray]:
+    el = [ports.add(e.id, e.el_bus, b[e.el_bus], "demand") for e in sc.enterprises]
+    heat = [ports.add(e.id, e.heat_bus, b[e.heat_bus], "demand") if e.heat_bus else -1 for e in sc.enterprises]
+    return np.array(el, dtype=int), np.array(heat, dtype=int)
+
+
+def _material_ports(sc: Scenario, ports: Ports, b: dict) -> Materials:
+    port, ent, coef = [], [], []
+    for i, e in enumerate(sc.enterprises):
+        prod = e.production
+        if prod is None:
+            continue
+        for bus_field, intensity_field, sign in MATERIAL_ROLES:
+            bus = getattr(prod, bus_field)
+            intensity = 1.0 if intensity_field is None else getattr(prod, intensity_field)
+            if bus is None or intensity == 0:
+                continue
+            role = "product" if intensity_field is None else intensity_field.rsplit("_", 3)[0]
+            port.append(ports.add(e.id, bus, b[bus], f"enterprise_{role}"))
+            ent.append(i)
+            coef.append(sign * intensity * prod.t_per_year)
+    return Materials(np.array(port, dtype=int), np.array(ent, dtype=int), np.array(coef, dtype=float))
+
+
+def _sources(sc: Scenario, axis: TimeAxis, ports: Ports, b: dict):
     sl = slice(axis.start_h, axis.stop_h)
-    idx, cols = [], []
+    idx, cols, ids = [], [], []
     for a in sc.assets:
         if a.type == "pv":
             cols.append(pv_per_mw(sc, a)[sl] * a.p_dc_mw)
@@ -159,84 +243,58 @@ def _sources(sc: Scenario, axis: TimeAxis, ports: Ports, b: dict) -> tuple[np.nd
         else:
             continue
         idx.append(ports.add(a.id, a.bus, b[a.bus], a.type))
-    mw = np.column_stack(cols) if cols else np.zeros((axis.hours, 0))
-    return np.array(idx, dtype=int), mw
-
-
-def _converters(sc: Scenario, axis: TimeAxis, ports: Ports, b: dict) -> Converters:
-    sl = slice(axis.start_h, axis.stop_h)
-    temp = site_weather(sc)["temp_air_c"].to_numpy()[sl]
-    prices = {**default_prices(), **sc.fuel_price_cny_per_unit}
-    el_price = import_prices(sc, axis)[sl]
-    ids, ref_bus, ref_port, cap, in_port, in_conv, coefs, costs = ([] for _ in range(8))
-    for a in (a for a in sc.assets if a.type in ("boiler", "heat_pump")):
-        u = len(ids)
         ids.append(a.id)
-        ref_bus.append(b[a.bus])
-        ref_port.append(ports.add(a.id, a.bus, b[a.bus], "converter_out"))
-        cap.append(a.p_th_max_mw)
-        in_bus, coef, price = _converter_input(sc, a, temp, el_price, prices)
-        in_port.append(ports.add(a.id, in_bus, b[in_bus], "converter_in"))
-        in_conv.append(u)
-        coefs.append(-np.broadcast_to(coef, (axis.hours,)))
-        costs.append(np.broadcast_to(coef * price, (axis.hours,)))
-    as_2d = lambda cols: np.column_stack(cols) if cols else np.zeros((axis.hours, 0))  # noqa: E731
-    as_1d = lambda v: np.array(v, dtype=int)  # noqa: E731
-    return Converters(ids, as_1d(ref_bus), as_1d(ref_port), np.array(cap, dtype=float),
-                      as_1d(in_port), as_1d(in_conv), as_2d(coefs), as_2d(costs))
+    mw = np.column_stack(cols) if cols else np.zeros((axis.hours, 0))
+    return np.array(idx, dtype=int), mw, ids
 
 
-def _converter_input(sc, a, temp, el_price, prices):
-    """Input bus, input per unit output (scalar or hourly) and price of the input."""
-    if a.type == "heat_pump":
-        source = temp if a.source == "air" else a.source_temp_c
-        cop = heat_pump_cop(source, a.sink_temp_c, a.carnot_frac, a.cop_max)
-        return a.el_bus, 1.0 / np.broadcast_to(cop, temp.shape), el_price
-    if a.fuel == "electricity":
-        return a.fuel_bus or sc.grid.bus, input_per_output(a.efficiency_frac), el_price
-    per_mwh = 1.0 / fuels()[a.fuel].mwh_per_unit
-    return a.fuel_bus or a.fuel, input_per_output(a.efficiency_frac, per_mwh), prices[a.fuel]
-
-
-def _stores(sc: Scenario, ports: Ports, b: dict) -> list[Store]:
-    out = []
-    for a in (a for a in sc.assets if a.type == "battery"):
-        params = StorageParams(a.p_max_mw, a.soc_min_frac * a.e_max_mwh, a.soc_max_frac * a.e_max_mwh,
-                               a.eta_charge_frac, a.eta_discharge_frac)
-        port = ports.add(a.id, a.bus, b[a.bus], "storage")
-        out.append(Store(a.id, b[a.bus], port, params, a.strategy, a.soc_init_frac * a.e_max_mwh))
+def _fleet_ports(sc: Scenario, fleets: list[FleetSpec], ports: Ports, b: dict,
+                 tank_buses: set[str]) -> np.ndarray:
+    """Energy port, CO2 port (diesel) and tank pickup port of every fleet."""
+    kinds = {x.id: x.offtake.kind for x in sc.buses if x.offtake is not None}
+    out = np.full((len(fleets), 3), -1, dtype=int)
+    for i, f in enumerate(fleets):
+        out[i, 0] = ports.add(f.id, f.energy_bus, b[f.energy_bus], "fleet")
+        if f.co2_t_per_unit > 0:
+            out[i, 1] = ports.add(f.id, ATMOSPHERE, b[ATMOSPHERE], "fleet_co2")
+        if f.cargo_bus in tank_buses:
+            kind = kinds.get(f.cargo_bus, "co2_storage")
+            out[i, 2] = ports.add(f"{f.id}_cargo", f.cargo_bus, b[f.cargo_bus], f"truck_{kind}")
     return out
 
 
 def _slack(sc: Scenario, ports: Ports, bus_id: str, i: int, carrier: str) -> Slack:
-    """Slack ports: grid on the grid bus, a market on fuel buses, shortfall and surplus everywhere."""
-    none = -1
-    if carrier in fuels():
-        return Slack(ports.add("market", bus_id, i, "market"), np.inf, none, 0.0, none, none)
-    imp = exp = none
-    imp_max = exp_max = 0.0
+    """Grid on the grid bus, markets on fuel and water buses, offtake, shortfall, surplus."""
+    spec = next((x for x in sc.buses if x.id == bus_id), None)
+    market = spec.market if spec is not None and spec.market is not None else (carrier in fuels() or carrier == "water")
+    imp, imp_max, exp, exp_max, short = -1, 0.0, -1, 0.0, -1
     if bus_id == sc.grid.bus:
         imp, imp_max = ports.add("grid_import", bus_id, i, "grid_import"), sc.grid.import_max_mw
         exp, exp_max = ports.add("grid_export", bus_id, i, "grid_export"), sc.grid.export_max_mw
-    short = ports.add("unserved", bus_id, i, "unserved")
-    surplus_name = "curtailment" if carrier == "electricity" else "dump"
-    return Slack(imp, imp_max, exp, exp_max, short, ports.add(surplus_name, bus_id, i, surplus_name))
+    elif market:
+        imp, imp_max = ports.add("market", bus_id, i, "market"), np.inf
+    if spec is not None and spec.offtake is not None:
+        exp, exp_max = ports.add(spec.offtake.kind, bus_id, i, spec.offtake.kind), spec.offtake.max_per_h
+    if not market:
+        short = ports.add("unserved", bus_id, i, "unserved")
+    name = SURPLUS.get(carrier, "dump")
+    return Slack(imp, imp_max, exp, exp_max, short, ports.add(name, bus_id, i, name))
 
 
 def _bus_order(sc: Scenario, bus_ids: list[str], conv: Converters, ports: Ports) -> list[int]:
-    """Buses in settlement order: a converter's output bus before its input buses."""
-    edges = {(int(conv.ref_bus[u]), ports.bus[int(p)])
-             for p, u in zip(conv.in_port, conv.in_conv, strict=True)}
-    return _toposort(len(bus_ids), sorted(edges), sc._source, bus_ids)
+    """Settlement order: a converter's reference bus before the buses of its other ports.
 
-
-def _toposort(n: int, edges: list[tuple[int, int]], source: str, bus_ids: list[str]) -> list[int]:
-    order, remaining = [], list(range(n))
+    Edges that would close a loop (CCUS drawing steam from the heat bus whose boilers
+    feed its flue bus) are dropped here; the settlement re-settles such buses.
+    """
+    edges = sorted({(int(conv.ref_bus[u]), ports.bus[int(p)])
+                    for p, u in zip(conv.oth_port, conv.oth_conv, strict=True)
+                    if int(conv.ref_bus[u]) != ports.bus[int(p)]})
+    order: list[int] = []
+    remaining = list(range(len(bus_ids)))
     while remaining:
-        ready = [b for b in remaining if not any(dst == b and src in remaining for src, dst in edges)]
-        if not ready:
-            names = ", ".join(bus_ids[b] for b in remaining)
-            raise InputError(Problem(source, "assets", f"converters form a loop between buses {names}"))
-        order.append(ready[0])
-        remaining.remove(ready[0])
+        ready = [x for x in remaining if not any(d == x and s in remaining for s, d in edges)]
+        # a loop: take the first remaining bus; the back edges re-settle later
+        order.append(ready[0] if ready else remaining[0])
+        remaining.remove(order[-1])
     return order

@@ -1,9 +1,19 @@
-"""SimPy processes: when things happen. Settlement runs one day block at a time."""
+"""SimPy processes: when things happen.
+
+The daily cycle lets the agents plan a day (one Mesa step), lets that day's events
+happen (failures, maintenance, truck trips write hourly availability and loads),
+and then settles the day's 24 hours, so every event takes effect from the next
+settled hour.
+"""
 
 from __future__ import annotations
 
+import math
+import zlib
 from collections.abc import Generator
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from twin.dispatch import BlockPlan, settle_block
 
@@ -13,13 +23,64 @@ if TYPE_CHECKING:
 HOURS_PER_DAY = 24
 
 
-def daily_settlement(model: ParkModel) -> Generator:
-    """Each day: the agents plan (one Mesa step), then the day's 24 hours settle."""
-    ledger = model.ledger
+def stream(seed: int, key: str) -> np.random.Generator:
+    """The random stream of one asset or process, keyed by its id."""
+    return np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
+
+
+def daily_cycle(model: ParkModel) -> Generator:
+    """Plan a day, let it happen, settle it."""
     for day in range(model.net.axis.hours // HOURS_PER_DAY):
         model.day = day
         model.step()
-        block = slice(day * HOURS_PER_DAY, (day + 1) * HOURS_PER_DAY)
-        plan = BlockPlan(model.level, model.conv_avail, model.plan_storage, model.soc_mwh)
-        settle_block(model.net, ledger.flows, ledger.soc_mwh, block, plan)
         yield model.env.timeout(HOURS_PER_DAY)
+        block = slice(day * HOURS_PER_DAY, (day + 1) * HOURS_PER_DAY)
+        settle_block(model.net, model.ledger.flows, model.ledger.soc_mwh, block, _plan(model, block))
+
+
+def _plan(model: ParkModel, block: slice) -> BlockPlan:
+    return BlockPlan(model.level, model.flex, model.conv_avail[block], model.source_avail[block],
+                     model.store_avail[block], model.fleet_load[block], model.fleet_cargo[block],
+                     model.plan_storage, model.soc)
+
+
+def failures(model: ParkModel, avail: np.ndarray, col: int, asset: str, mtbf_h: float,
+             mttr_h: float) -> Generator:
+    """Random failures: exponential times to failure and to repair (per-asset stream)."""
+    rng = stream(model.seed, asset)
+    hours = avail.shape[0]
+    while True:
+        yield model.env.timeout(rng.exponential(mtbf_h))
+        down = math.ceil(model.env.now)
+        repair = rng.exponential(mttr_h)
+        up = math.ceil(model.env.now + repair)
+        if down >= hours:
+            return
+        avail[down:min(up, hours), col] = 0.0
+        model.ledger.log(down, asset, "park", "failure", f"out of service for {repair:.1f} h")
+        yield model.env.timeout(repair)
+        if up < hours:
+            model.ledger.log(up, asset, "park", "repaired", "back in service")
+
+
+def maintenance(model: ParkModel, avail: np.ndarray, col: int, asset: str, start_h: int,
+                days: int) -> Generator:
+    """A planned outage: out of service from its first day for ``days`` days."""
+    yield model.env.timeout(max(start_h, 0))
+    end = min(start_h + days * HOURS_PER_DAY, avail.shape[0])
+    avail[max(start_h, 0):end, col] = 0.0
+    model.ledger.log(max(start_h, 0), asset, "park", "maintenance_start", f"{days} days planned")
+    yield model.env.timeout(end - max(start_h, 0))
+    model.ledger.log(end, asset, "park", "maintenance_end", "back in service")
+
+
+def truck_waves(model: ParkModel, fleet: int, trips: int, depart_h: float) -> Generator:
+    """A day's trips of one fleet, leaving in waves of at most ``count`` trucks."""
+    spec = model.net.fleets[fleet]
+    yield model.env.timeout(depart_h)
+    while trips > 0:
+        wave = min(trips, spec.count)
+        model.fleet_departure(fleet, wave)
+        yield model.env.timeout(spec.trip_h)
+        model.fleet_arrival(fleet, wave)
+        trips -= wave

@@ -40,6 +40,8 @@ class Results:
     events: pd.DataFrame
     import_price: np.ndarray  # [hours] CNY/MWh
     fuel_price: dict[str, float]
+    fleet_energy_per_km: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [F] carrier unit per km
+    fleet_ids: list[str] = field(default_factory=list)
     kpis: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from twin.schema_assets import Asset
-from twin.schema_enterprise import Enterprise
+from twin.schema_enterprise import Enterprise, Fleet
 
 
 class Strict(BaseModel):
@@ -104,13 +104,28 @@ class Grid(Strict):
     emission_factor: GridFactor = Field(default_factory=GridFactor)
 
 
+class Offtake(Strict):
+    """A controlled way out of a bus: CO2 pipeline, off-site recycling, product sales."""
+
+    kind: Literal["co2_storage", "co2_utilisation", "recycling", "sales", "export"] = Field(description="Where it goes (accounted by kind)")
+    max_per_h: float = Field(ge=0, description="Limit per hour in the bus unit (t/h, m3/h, MW)")
+    price_cny_per_unit: float = Field(0.0, description="Revenue (+) or cost (-) per unit shipped [CNY]")
+    by_truck: str | None = Field(None, description="Fleet id that carries it (trips follow the tonnes)")
+
+
 class Bus(Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
-    carrier: Literal["electricity", "heat"] = Field(description="What balances on this bus")
+    carrier: str = Field(description="What balances on this bus (twin/data/carriers.csv)")
+    market: bool | None = Field(None, description="Bought from outside without limit; default yes for fuels and water")
+    offtake: Offtake | None = Field(None, description="Controlled way out for what the park does not use")
 
 
 def _default_buses() -> list[Bus]:
     return [Bus(id="el", carrier="electricity"), Bus(id="heat", carrier="heat")]
+
+
+class Reliability(Strict):
+    failures: bool = Field(True, description="Draw random failures from each asset's MTBF/MTTR")
 
 
 class Scenario(Strict):
@@ -128,3 +143,5 @@ class Scenario(Strict):
     buses: list[Bus] = Field(default_factory=_default_buses)
     enterprises: list[Enterprise] = Field(default_factory=list)
     assets: list[Asset] = Field(default_factory=list)
+    fleets: list[Fleet] = Field(default_factory=list)
+    reliability: Reliability = Field(default_factory=Reliability)

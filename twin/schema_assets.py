@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Maintenance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: dt.date = Field(description="First day out of service")
+    days: int = Field(ge=1, le=366, description="Days out of service")
 
 
 class _Asset(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[A-Za-z0-9_\-]+$", description="Unique id")
     owner: str = Field("park", description="Enterprise id that owns it, or 'park'")
+    mtbf_h: float | None = Field(None, gt=0, description="Mean time between failures [h]; default from the technology library, none for PV and wind")
+    mttr_h: float | None = Field(None, gt=0, description="Mean time to repair [h]")
+    maintenance: list[Maintenance] = Field(default_factory=list, description="Planned outages")
 
 
 class PV(_Asset):
@@ -98,4 +108,41 @@ class HeatPump(_Asset):
         return self
 
 
-Asset = Annotated[PV | Wind | Battery | Boiler | HeatPump, Field(discriminator="type")]
+class Converter(_Asset):
+    """Any technology of the library (twin/data/technologies.yaml), by preset."""
+
+    type: Literal["converter"]
+    preset: str = Field(description="Technology preset (twin/data/technologies.yaml)")
+    capacity: float = Field(gt=0, description="Rated reference flow per hour, in the reference port's unit (MW, t/h, m3/h)")
+    buses: dict[str, str] = Field(default_factory=dict, description="Port role -> bus id; default: the only bus of the role's carrier, or the fuel market")
+    efficiency_frac: float | None = Field(None, gt=0, le=1.1, description="Overrides the preset's efficiency (output / fuel, NCV)")
+    cop: float | None = Field(None, gt=0, le=12, description="Fixed COP overriding the preset's COP model")
+    coefficients: dict[str, float] = Field(default_factory=dict, description="Port role -> coefficient per unit of reference flow, overriding the preset")
+    capture_rate_frac: float | None = Field(None, gt=0, le=1, description="Share of the reference bus's inflow an absorbing unit may take (CCUS capture rate)")
+    flue_bus: str | None = Field(None, description="CO2 bus receiving this unit's combustion CO2 (default: atmosphere)")
+
+
+class Storage(_Asset):
+    """A store on any bus (thermal, hydrogen, CO2 tank, battery) by preset."""
+
+    type: Literal["storage"]
+    preset: str = Field(description="Store preset (twin/data/technologies.yaml 'stores')")
+    bus: str
+    p_max: float = Field(gt=0, description="Charge/discharge limit per hour in the bus unit (MW, t/h)")
+    e_max: float = Field(gt=0, description="Capacity in the bus unit (MWh, t)")
+    soc_init_frac: float = Field(0.5, ge=0, le=1, description="Stored fraction at the start [0-1]")
+    strategy: Literal["self_consumption", "tou_arbitrage"] = Field("self_consumption", description="Dispatch strategy")
+
+
+class Link(_Asset):
+    """Moves a carrier between two buses (steam main, waste heat, recycled water, waste)."""
+
+    type: Literal["link"]
+    from_bus: str
+    to_bus: str
+    capacity: float = Field(gt=0, description="Maximum flow per hour leaving from_bus (bus unit)")
+    loss_frac: float = Field(0.0, ge=0, lt=1, description="Share lost on the way [0-1]")
+
+
+Asset = Annotated[PV | Wind | Battery | Boiler | HeatPump | Converter | Storage | Link,
+                  Field(discriminator="type")]

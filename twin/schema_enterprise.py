@@ -39,6 +39,39 @@ class TemperatureResponse(_Strict):
     cooling_frac_per_k: float | None = Field(None, ge=0, le=0.2, description="Extra electricity per K above the cooling balance point [fraction of load per K]")
 
 
+class Production(_Strict):
+    """What an enterprise makes, and the material flows per tonne of product."""
+
+    product: str = Field("product", description="Product name (for footprints)")
+    t_per_year: float = Field(ge=0, description="Annual output [t]")
+    process_co2_t_per_t: float = Field(0.0, ge=0, description="Process CO2 (calcination, reduction) [t per t product]")
+    solid_waste_t_per_t: float = Field(0.0, ge=0, description="Solid waste generated [t per t]")
+    water_m3_per_t: float = Field(0.0, ge=0, description="Process water used [m3 per t]")
+    wastewater_m3_per_t: float = Field(0.0, ge=0, description="Wastewater discharged [m3 per t]")
+    waste_heat_mwh_per_t: float = Field(0.0, ge=0, description="Recoverable waste heat offered [MWh per t]")
+    product_bus: str | None = Field(None, description="Bus the product goes to (t); none: leaves the park directly")
+    flue_bus: str = Field("atmosphere", description="CO2 bus receiving process CO2")
+    waste_bus: str | None = Field(None, description="Solid-waste bus")
+    water_bus: str | None = Field(None, description="Water bus")
+    wastewater_bus: str | None = Field(None, description="Wastewater bus")
+    waste_heat_bus: str | None = Field(None, description="Waste-heat bus")
+
+
+class Fleet(_Strict):
+    """Trucks of one type owned by an enterprise or the park."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
+    owner: str = Field("park")
+    vehicle: str = Field(description="Vehicle preset (twin/data/technologies.yaml 'vehicles')")
+    count: int = Field(ge=1, description="Number of trucks")
+    distance_km: float = Field(gt=0, description="Round-trip distance of one trip [km]")
+    speed_km_h: float = Field(40.0, gt=0, le=120, description="Average speed incl. loading [km/h]")
+    cargo_bus: str | None = Field(None, description="Bus whose offtake (or tank) the trucks carry; none: a fixed schedule")
+    trips_per_day: float = Field(0.0, ge=0, description="Trips per working day when there is no cargo bus")
+    depot_bus: str | None = Field(None, description="Bus the depot charges or refuels from (electricity or hydrogen)")
+    charging: Literal["smart", "immediate"] = Field("smart", description="Charge in the cheapest hours, or on return")
+
+
 class Enterprise(_Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_\-]+$", description="Unique id")
     name: str = ""
@@ -57,4 +90,7 @@ class Enterprise(_Strict):
             raise ValueError("shift_hours must be [start, end) with 0 <= start < end <= 24")
         return self
 
+    production: Production | None = Field(None, description="Products and their material flows")
+    flexible_frac: float = Field(0.0, ge=0, le=1, description="Share of production electricity that can move from peak to valley hours within a day [0-1]")
+    maintenance: list[dt.date] = Field(default_factory=list, description="Days of planned maintenance (no production)")
     profile: str | None = Field(None, description="CSV of an hourly electricity shape (one value per hour of the year) replacing the sector shape; relative to the scenario file")

@@ -25,7 +25,7 @@ def run(scenario: Scenario, seed: int | None = None) -> Results:
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
     net = compile_network(scenario)
-    model = ParkModel(net, seed=scenario.seed)
+    model = ParkModel(net, seed=scenario.seed, failures_on=scenario.reliability.failures)
     ledger = model.run()
     return _results(scenario, net, ledger)
 
@@ -42,5 +42,7 @@ def _results(sc: Scenario, net: Network, ledger: Ledger) -> Results:
         port_role=np.array(p.role, dtype=object),
         port_carrier=np.array([net.bus_carrier[b] for b in p.bus], dtype=object),
         flows=ledger.flows, store_ids=[s.id for s in net.stores], soc_mwh=ledger.soc_mwh,
-        soc0_mwh=np.array([s.soc0_mwh for s in net.stores]), events=events,
-        import_price=net.import_price, fuel_price=net.fuel_price)
+        soc0_mwh=np.array([s.soc0 for s in net.stores]), events=events,
+        import_price=net.import_price, fuel_price=net.fuel_price,
+        fleet_energy_per_km=np.array([f.energy_per_km for f in net.fleets]),
+        fleet_ids=[f.id for f in net.fleets])

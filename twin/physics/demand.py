@@ -45,6 +45,7 @@ class DemandParts:
     el_per_level: np.ndarray
     heat_fixed: np.ndarray
     heat_per_level: np.ndarray
+    prod_per_level: np.ndarray  # share of annual production per hour at level 1 [1/h]
 
     def electricity(self, level_h: np.ndarray) -> np.ndarray:
         """Electricity demand [MWh/h] for hourly production levels [hours, n]."""
@@ -84,7 +85,8 @@ def demand_parts(hour_of_day: np.ndarray, temp_air_c: np.ndarray, level_h: np.nd
     process_mwh = p.heat_mwh * (1.0 - p.space_heat_frac)
     heat_fixed, heat_per_level = _normalised(np.broadcast_to(base, on.shape), prod, level_h, process_mwh)
     heat_fixed = heat_fixed + _space_heat(temp_air_c, p, heat_per_level, level_h)
-    return DemandParts(el_fixed, el_per_level, heat_fixed, heat_per_level)
+    _, prod_share = _normalised(np.zeros_like(on), on, level_h, np.ones(on.shape[1]))
+    return DemandParts(el_fixed, el_per_level, heat_fixed, heat_per_level, prod_share)
 
 
 def _normalised(fixed: np.ndarray, per_level: np.ndarray, level_h: np.ndarray,

@@ -59,6 +59,16 @@ def solar_position(
     return position
 
 
+def utc_day_of_year(index: pd.DatetimeIndex) -> np.ndarray:
+    """Day of year [1-366] of each time in UTC (a naive index is taken as UTC).
+
+    The day pvlib itself derives from a DatetimeIndex; passing it as numbers
+    keeps pvlib off ``DatetimeIndex.dayofyear``, deprecated in pandas 3.
+    """
+    utc = index.tz_convert("UTC") if index.tz is not None else index
+    return utc.day_of_year.to_numpy()
+
+
 def plane_of_array(
     weather: pd.DataFrame,
     solpos: pd.DataFrame,
@@ -88,7 +98,8 @@ def plane_of_array(
     """
     zenith = solpos["apparent_zenith"].to_numpy(dtype=float)
     sun_azimuth = solpos["azimuth"].to_numpy(dtype=float)
-    dni_extra = pvlib.irradiance.get_extra_radiation(solpos.index).to_numpy(dtype=float)
+    dni_extra = np.asarray(pvlib.irradiance.get_extra_radiation(utc_day_of_year(solpos.index)),
+                           dtype=float)
     airmass = pvlib.atmosphere.get_relative_airmass(zenith)
     total = pvlib.irradiance.get_total_irradiance(
         tilt_deg, azimuth_deg, zenith, sun_azimuth,

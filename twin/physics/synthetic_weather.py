@@ -1,9 +1,10 @@
-"""Synthetic typical-year weather for Chinese sites, and the site table behind it.
+"""Synthetic typical-year weather for Chinese sites.
 
-The year is built from monthly climate figures of ``twin/data/sites_cn.csv``
-(documented in ``sites_cn.md``): monthly mean daily GHI of the nearest CDSRD
-station (1991-2017), monthly mean air temperature, mean diurnal temperature
-range and mean wind speed. Steps:
+The year is built from the monthly climate figures of a named site, or a blend
+of the nearest ones (:mod:`twin.physics.sites`, table ``twin/data/sites_cn.csv``
+documented in ``sites_cn.md``): monthly mean daily GHI (CSWD typical year where
+the city has one, else the nearest CDSRD station's 1991-2017 mean), monthly mean
+air temperature, mean diurnal temperature range and mean wind speed. Steps:
 
 1. clear-sky irradiance (pvlib Ineichen, Linke turbidity climatology shipped
    with pvlib) at the middle of each hour;
@@ -27,24 +28,21 @@ choices (documented in ``sites_cn.md``), never fitted to a validation file.
 
 from __future__ import annotations
 
+import warnings
 import zlib
-from functools import cache
 
 import numpy as np
 import pandas as pd
 import pvlib
 from scipy import optimize, signal, special
 
-from twin.physics.pv import solar_position
-from twin.units import data_table
+from twin.physics.pv import solar_position, utc_day_of_year
+from twin.physics.sites import climate_at, known_sites, site_info
 
-SITES_FILE = "sites_cn.csv"
+__all__ = ["TYPICAL_YEAR", "climate_at", "known_sites", "site_info", "synthetic_weather"]
+
 TYPICAL_YEAR = 2019  # label year of the synthetic typical year (non-leap)
 DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-CHINA_BOX_DEG = (17.0, 54.0, 73.0, 136.0)  # lat min, lat max, lon min, lon max
-IDW_NEIGHBOURS = 3  # sites blended for coordinates that are not a named site
-SAME_SITE_KM = 1.0  # closer than this to a named site: use that site alone
-LAPSE_RATE_K_PER_M = 0.0065  # ICAO standard atmosphere, for blending temperatures
 KT_MIN = 0.05  # lowest daily clearness index (Bendt et al. 1981)
 BENDT_KT_MAX = (0.6313, 0.267, 11.9, 0.75)  # kt_max = a + b K - c (K - d)^8 (Bendt et al. 1981)
 DAILY_KT_LAG1 = 0.3  # lag-1 autocorrelation of daily KT (Aguiar et al. 1988: ~0.3)
@@ -59,98 +57,6 @@ TEMP_MAX_SOLAR_H = 14.5  # solar hour of the daily maximum
 WIND_WEIBULL_K = 2.0  # Rayleigh wind-speed distribution (IEC 61400-1 default)
 WIND_HOUR_LAG1 = 0.93  # hour-to-hour persistence of wind speed (choice)
 WIND_DIURNAL_AMP = 0.25  # relative amplitude of the diurnal wind cycle, peak 14 h solar
-
-
-# ---------------------------------------------------------------- site table
-@cache
-def _sites() -> pd.DataFrame:
-    return data_table(SITES_FILE).set_index("id")
-
-
-def _monthly(row: pd.Series, prefix: str) -> np.ndarray:
-    return row[[f"{prefix}_{m:02d}" for m in range(1, 13)]].to_numpy(dtype=float)
-
-
-def known_sites() -> list[str]:
-    """Ids of the named sites in ``sites_cn.csv`` (lower-case English, e.g. ``suzhou``)."""
-    return sorted(_sites().index)
-
-
-def site_info(name: str) -> dict:
-    """Coordinates and monthly climate figures of a named site.
-
-    Parameters
-    ----------
-    name : str
-        Site id (case-insensitive), one of :func:`known_sites`.
-
-    Returns
-    -------
-    dict
-        ``id``, ``name_zh``, ``latitude_deg``, ``longitude_deg``, ``altitude_m``,
-        ``timezone``, ``cdsrd_station_id``, ``cdsrd_distance_km``, 12-element
-        arrays ``ghi_kwh_m2_day`` [kWh/m2/day], ``dhi_kwh_m2_day``
-        [kWh/m2/day], ``temp_c`` [degC], and ``dtr_k`` [K], ``wind_m_s`` [m/s].
-
-    Raises
-    ------
-    ValueError
-        For an unknown site, listing the known ones.
-    """
-    key = str(name).strip().lower()
-    table = _sites()
-    if key not in table.index:
-        raise ValueError(f"unknown site {name!r}; known sites: {', '.join(known_sites())}")
-    row = table.loc[key]
-    info = {"name_zh": str(row["name_zh"]), "timezone": str(row["timezone"]),
-            "cdsrd_station_id": int(row["cdsrd_station_id"])}
-    info |= {k: float(row[k]) for k in ("latitude_deg", "longitude_deg", "altitude_m",
-                                        "cdsrd_distance_km", "dtr_k", "wind_m_s")}
-    info |= {"ghi_kwh_m2_day": _monthly(row, "ghi_kwh_m2_day"),
-             "dhi_kwh_m2_day": _monthly(row, "dhi_kwh_m2_day"),
-             "temp_c": _monthly(row, "temp_c")}
-    return {"id": key, **info}
-
-
-def distance_km(lat_deg: float, lon_deg: float, lats_deg, lons_deg) -> np.ndarray:
-    """Great-circle distance [km] from one point to many (haversine, R = 6371 km)."""
-    la1, lo1, la2, lo2 = map(np.radians, (lat_deg, lon_deg, np.asarray(lats_deg),
-                                          np.asarray(lons_deg)))
-    a = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(a))
-
-
-def climate_at(latitude_deg: float, longitude_deg: float, altitude_m: float,
-               site: str | None = None) -> dict:
-    """Monthly climate figures for a named site, or blended for any point in China.
-
-    Without ``site``, the ``IDW_NEIGHBOURS`` nearest named sites are blended with
-    inverse-distance weights (a site closer than ``SAME_SITE_KM`` is used alone);
-    temperatures are first brought to ``altitude_m`` with the standard lapse rate.
-    Returns the keys of :func:`site_info` that the generator uses.
-    """
-    if site is not None:
-        return site_info(site)
-    lat_lo, lat_hi, lon_lo, lon_hi = CHINA_BOX_DEG
-    if not (lat_lo <= latitude_deg <= lat_hi and lon_lo <= longitude_deg <= lon_hi):
-        raise ValueError(f"({latitude_deg}, {longitude_deg}) is outside China: give a "
-                         "weather file instead of the synthetic year")
-    table = _sites()
-    dist = distance_km(latitude_deg, longitude_deg, table["latitude_deg"], table["longitude_deg"])
-    order = np.argsort(dist)[:IDW_NEIGHBOURS]
-    if dist[order[0]] < SAME_SITE_KM:
-        return site_info(table.index[order[0]])
-    weights = 1.0 / dist[order]
-    weights /= weights.sum()
-    infos = [site_info(table.index[i]) for i in order]
-    blend = {k: sum(w * info[k] for w, info in zip(weights, infos, strict=True))
-             for k in ("ghi_kwh_m2_day", "dhi_kwh_m2_day", "dtr_k", "wind_m_s")}
-    blend["temp_c"] = sum(w * (info["temp_c"] + LAPSE_RATE_K_PER_M * (info["altitude_m"]
-                                                                      - altitude_m))
-                          for w, info in zip(weights, infos, strict=True))
-    blend["timezone"] = infos[0]["timezone"]
-    blend["id"] = "+".join(info["id"] for info in infos)
-    return blend
 
 
 # ---------------------------------------------------------------- generator
@@ -210,11 +116,13 @@ def _clear_sky(index: pd.DatetimeIndex, solpos: pd.DataFrame, lat: float, lon: f
                alt: float) -> dict[str, np.ndarray]:
     """Ineichen clear-sky GHI and extraterrestrial horizontal irradiance [W/m2], (365, 24)."""
     mid = index + pd.Timedelta(minutes=30)
-    linke = pvlib.clearsky.lookup_linke_turbidity(mid, lat, lon).to_numpy()
+    with warnings.catch_warnings():  # pvlib 0.16 reads DatetimeIndex.dayofyear (pandas 3)
+        warnings.filterwarnings("ignore", message=r".*dayofyear is deprecated")
+        linke = pvlib.clearsky.lookup_linke_turbidity(mid, lat, lon).to_numpy()
     zenith = solpos["apparent_zenith"].to_numpy()
     am_abs = pvlib.atmosphere.get_absolute_airmass(
         pvlib.atmosphere.get_relative_airmass(zenith), pvlib.atmosphere.alt2pres(alt))
-    dni_extra = pvlib.irradiance.get_extra_radiation(mid).to_numpy()
+    dni_extra = np.asarray(pvlib.irradiance.get_extra_radiation(utc_day_of_year(mid)))
     with np.errstate(divide="ignore", invalid="ignore"):  # night rows give NaN, set to 0
         cs = pvlib.clearsky.ineichen(zenith, am_abs, linke, altitude=alt, dni_extra=dni_extra)
     cos_z = np.cos(np.radians(solpos["zenith"].to_numpy()))

@@ -8,7 +8,8 @@ hour-BEGINNING local times whose rows hold averages over ``[t, t + 1 h)``.
 :func:`read_weather` reads a file as it is (pvlib readers, or pandas for CSV),
 :func:`align_to_year` maps any full typical year onto the calendar year of the
 scenario, and :func:`synthetic_weather` (from :mod:`twin.physics.synthetic_weather`)
-builds a year for a Chinese site from monthly climate figures. Every problem
+builds a year for a Chinese site from the monthly climate figures of
+:mod:`twin.physics.sites` (:func:`known_sites`, :func:`site_info`). Every problem
 with a user's file raises :class:`twin.errors.InputError` naming file and column.
 """
 
@@ -22,7 +23,8 @@ import pandas as pd
 import pvlib
 
 from twin.errors import InputError, Problem
-from twin.physics.synthetic_weather import known_sites, site_info, synthetic_weather
+from twin.physics.sites import known_sites, site_info
+from twin.physics.synthetic_weather import synthetic_weather
 
 __all__ = ["WEATHER_COLUMNS", "WEATHER_FORMATS", "align_to_year", "known_sites",
            "read_weather", "site_info", "synthetic_weather"]

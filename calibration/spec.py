@@ -1,0 +1,238 @@
+"""The calibration spec: which fields are free, the periods, the weather, fit options.
+
+A YAML file (``yaml.safe_load``), every section optional::
+
+    free:                                         # field path -> [lower, upper] or empty
+      enterprises[b0].demand.electricity_mwh: [50, 1000]
+      enterprises[b0].base_load_frac:             # empty: default bounds (calibration.fields)
+      enterprises[b0].shift_hours.start:          # whole hours, searched on a grid
+    periods:                                      # inclusive dates, local time of the site
+      calibration: [2019-01-01, 2019-09-30]
+      validation: [2019-10-01, 2019-12-31]        # optional
+    weather:                                      # measured weather replacing the scenario's
+      path: bedford_2019.csv                      # relative to this file, or --weather
+      timezone: UTC                               # of its time stamps (IANA, UTC, +HH:MM)
+      columns: {timestamp: datetime, temp_air_c: "air_temperature [degC]",
+                ghi_w_m2: "glbl_irad_amt [W/m2]"}
+    fit:
+      interval: hourly                            # hourly | daily | monthly; default: the
+                                                  # meters' interval (15-min data: hourly)
+      max_evals: 400                              # model runs of each least-squares round
+      rounds: 3                                   # alternations of gradient and grid search
+      metrics_n_params: 1                         # p of Guideline 14's n - p
+
+``free`` may also be a list of paths (all with default bounds). Without ``free`` the fit
+frees the defaults of each meter's target (see ``calibration.fit.default_free``); without
+``periods`` the first three quarters of the metered days calibrate and the rest validate.
+See ``calibration.weather`` for the weather columns (daily ``temp_max_c``/``temp_min_c``,
+plane-of-array ``poa_w_m2`` ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from calibration.cleaning import INTERVALS
+from calibration.fields import canonical
+from calibration.mapping import parse_timezone
+from twin.errors import InputError, Problem
+
+TOP_KEYS = {"free", "periods", "weather", "fit"}
+WEATHER_KEYS = {"path", "timezone", "columns", "poa_tilt_deg", "poa_azimuth_deg",
+                "wind_speed_m_s"}
+FIT_KEYS = {"interval", "max_evals", "rounds", "metrics_n_params"}
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Calibration and (optional) validation windows, inclusive dates."""
+
+    calibration: tuple[dt.date, dt.date]
+    validation: tuple[dt.date, dt.date] | None = None
+
+    def items(self) -> list[tuple[str, tuple[dt.date, dt.date]]]:
+        """(name, window) of each period present."""
+        out = [("calibration", self.calibration)]
+        return out + ([("validation", self.validation)] if self.validation else [])
+
+
+@dataclass(frozen=True)
+class WeatherSpec:
+    """A measured weather file and how to read it (see ``calibration.weather``)."""
+
+    path: Path | None
+    timezone: str
+    columns: dict[str, str]
+    poa_tilt_deg: float = 30.0
+    poa_azimuth_deg: float = 180.0
+    wind_speed_m_s: float = 2.0
+
+
+@dataclass(frozen=True)
+class FitOptions:
+    """Least-squares settings."""
+
+    interval: str | None = None
+    max_evals: int = 400
+    rounds: int = 3
+    metrics_n_params: int = 1
+
+
+@dataclass(frozen=True)
+class CalibrationSpec:
+    """A validated calibration spec (``free``: canonical path -> bounds or None)."""
+
+    free: dict[str, tuple[float, float] | None] = field(default_factory=dict)
+    periods: Periods | None = None
+    weather: WeatherSpec | None = None
+    fit: FitOptions = field(default_factory=FitOptions)
+    source: str = "(spec)"
+
+
+def load_spec(path: str | Path | None) -> CalibrationSpec:
+    """Read and validate a spec file (None: all defaults); every problem at once."""
+    if path is None:
+        return CalibrationSpec()
+    file = str(path)
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(Problem(file, "(file)", f"cannot read YAML: {exc}")) from exc
+    return spec_from_dict(doc, file, Path(path).resolve().parent)
+
+
+def spec_from_dict(doc: dict, source: str = "(spec)", base_dir: Path | None = None
+                   ) -> CalibrationSpec:
+    """Validate a spec mapping (paths in it resolve against ``base_dir``)."""
+    if not isinstance(doc, dict):
+        raise InputError(Problem(source, "(file)", f"expected a mapping with {sorted(TOP_KEYS)}"))
+    problems = [Problem(source, k, f"unknown key; expected one of {sorted(TOP_KEYS)}")
+                for k in sorted(set(doc) - TOP_KEYS, key=str)]
+    free = _free(doc.get("free"), source, problems)
+    periods = _periods(doc.get("periods"), source, problems)
+    weather = _weather(doc.get("weather"), source, base_dir or Path.cwd(), problems)
+    fit = _fit(doc.get("fit") or {}, source, problems)
+    if problems:
+        raise InputError(problems)
+    return CalibrationSpec(free, periods, weather, fit, source)
+
+
+def _free(raw, source: str, problems: list[Problem]) -> dict:
+    """``free`` as canonical path -> (lower, upper) or None."""
+    if raw is None:
+        return {}
+    entries = {p: None for p in raw} if isinstance(raw, list) else raw
+    if not isinstance(entries, dict):
+        problems.append(Problem(source, "free", "expected a mapping of field path -> "
+                                "[lower, upper] (or empty), or a list of field paths"))
+        return {}
+    out = {}
+    for key, bounds in entries.items():
+        try:
+            path = canonical(str(key))
+        except ValueError as exc:
+            problems.append(Problem(source, f"free.{key}", str(exc)))
+            continue
+        if bounds is not None and not _is_bounds(bounds):
+            problems.append(Problem(source, f"free.{key}", f"expected [lower, upper] with "
+                                    f"lower < upper, or empty, got {bounds!r}"))
+            continue
+        out[path] = None if bounds is None else (float(bounds[0]), float(bounds[1]))
+    return out
+
+
+def _is_bounds(value) -> bool:
+    """True for [lower, upper] numbers with lower < upper."""
+    return (isinstance(value, list | tuple) and len(value) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+            and value[0] < value[1])
+
+
+def _date(value) -> dt.date:
+    """A date from YAML (already a date, or ISO text)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _window(raw, source: str, key: str, problems: list[Problem]):
+    """One [first, last] window of dates, or None (with a problem) if malformed."""
+    try:
+        first, last = (_date(v) for v in raw)
+    except (TypeError, ValueError):
+        problems.append(Problem(source, f"periods.{key}", f"expected [first, last] ISO dates "
+                                f"such as [2019-01-01, 2019-09-30], got {raw!r}"))
+        return None
+    if last < first:
+        problems.append(Problem(source, f"periods.{key}", f"last day {last} before first {first}"))
+        return None
+    return first, last
+
+
+def _periods(raw, source: str, problems: list[Problem]) -> Periods | None:
+    """``periods`` with a calibration and an optional validation window."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or "calibration" not in raw or set(raw) - {
+            "calibration", "validation"}:
+        problems.append(Problem(source, "periods", "expected calibration: [first, last] and "
+                                "optionally validation: [first, last]"))
+        return None
+    cal = _window(raw["calibration"], source, "calibration", problems)
+    val = _window(raw["validation"], source, "validation", problems) if raw.get(
+        "validation") is not None else None
+    if cal and val and not (val[0] > cal[1] or val[1] < cal[0]):
+        problems.append(Problem(source, "periods.validation", "overlaps the calibration period"))
+    return Periods(cal, val) if cal else None
+
+
+def _weather(raw, source: str, base_dir: Path, problems: list[Problem]) -> WeatherSpec | None:
+    """``weather``: file, time zone and column names."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("columns"), dict):
+        problems.append(Problem(source, "weather", "expected timezone, columns (timestamp, "
+                                "temp_air_c or temp_max_c/temp_min_c, ...) and optionally path"))
+        return None
+    for key in sorted(set(raw) - WEATHER_KEYS):
+        problems.append(Problem(source, f"weather.{key}", f"unknown key; expected one of "
+                                f"{sorted(WEATHER_KEYS)}"))
+    try:
+        parse_timezone(raw.get("timezone"))
+    except ValueError as exc:
+        problems.append(Problem(source, "weather.timezone", str(exc)))
+    path = None if raw.get("path") is None else (base_dir / str(raw["path"])).resolve()
+    numbers = {k: float(raw[k]) for k in ("poa_tilt_deg", "poa_azimuth_deg", "wind_speed_m_s")
+               if isinstance(raw.get(k), int | float)}
+    return WeatherSpec(path, str(raw.get("timezone")),
+                       {str(k): str(v) for k, v in raw["columns"].items()}, **numbers)
+
+
+def _fit(raw, source: str, problems: list[Problem]) -> FitOptions:
+    """``fit`` options."""
+    if not isinstance(raw, dict):
+        problems.append(Problem(source, "fit", f"expected a mapping with {sorted(FIT_KEYS)}"))
+        return FitOptions()
+    for key in sorted(set(raw) - FIT_KEYS):
+        problems.append(Problem(source, f"fit.{key}", f"unknown key; expected one of "
+                                f"{sorted(FIT_KEYS)}"))
+    interval = raw.get("interval")
+    if interval is not None and interval not in INTERVALS:
+        problems.append(Problem(source, "fit.interval", f"{interval!r} is not one of "
+                                f"{sorted(INTERVALS)}"))
+        interval = None
+    counts = {}
+    for key, low in (("max_evals", 1), ("rounds", 1), ("metrics_n_params", 0)):
+        value = raw.get(key, getattr(FitOptions, key))
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            problems.append(Problem(source, f"fit.{key}", f"expected a whole number >= {low}, "
+                                    f"got {value!r}"))
+            value = getattr(FitOptions, key)
+        counts[key] = value
+    return FitOptions(interval=interval, **counts)

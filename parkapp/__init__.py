@@ -1,0 +1,1 @@
+"""Pages of the Park Twin browser app (app.py); only calls the twin library."""

@@ -1,0 +1,125 @@
+"""Park indicators (发改环资〔2025〕910号) and R-ACES scores against hand calculations."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from twin.accounting_inputs import AccountingOptions, EnterpriseActivity, ParkActivity
+from twin.accounts import national_account
+from twin.errors import InputError
+from twin.factors import FactorBook
+from twin.indicators import (
+    ProductEnergy,
+    ResourceActivity,
+    clean_energy_share,
+    core_indicator,
+    direct_green_share,
+    energy_consumption,
+    indicator_co2_t,
+    races_assessment,
+    races_score,
+    resource_indicators,
+    threshold,
+)
+
+BOOK = FactorBook(2023)
+FIRM = EnterpriseActivity("firm", fuel_use={"coal": 1000.0, "natural_gas": 1e6},
+                          grid_electricity_mwh=10_000.0, inpark_renewable_mwh=2_000.0,
+                          certificates_mwh=3_000.0)
+PARK = ParkActivity((FIRM,), ccus_stored_t=500.0, offsets_t=100.0)
+ENERGY_TCE = 1000 * 0.7143 + 1e6 * 0.00133 + 12_000 * 0.1229  # coal + gas + electricity
+
+
+@pytest.mark.parametrize(("energy_tce", "expected"), [
+    (199_999, None), (200_000, 0.2), (999_999, 0.2), (1_000_000, 0.3), (5e6, 0.3)])
+def test_core_threshold_switches_with_park_size(energy_tce, expected):
+    res = core_indicator(0.1 * energy_tce, energy_tce)
+    assert res.threshold == expected
+    assert res.value == pytest.approx(0.1)
+    assert res.passed is (None if expected is None else True)
+    if expected is None:
+        assert res.note == "threshold not set"
+
+
+def test_core_fails_above_threshold_and_reports_inputs():
+    res = core_indicator(100_000.0, 300_000.0)
+    assert res.passed is False and res.value == pytest.approx(1 / 3)
+    assert res.inputs == {"co2_t": 100_000.0, "energy_tce": 300_000.0}
+    assert core_indicator(1.0, 0.0).value is None
+
+
+def test_threshold_override():
+    assert core_indicator(1.0, 100.0, overrides={"carbon_per_energy": 0.05}).passed is True
+    assert threshold("clean_energy_share", overrides={"clean_energy_share": 0.8}).value == 0.8
+    with pytest.raises(InputError, match="happiness"):
+        threshold("happiness")
+
+
+def test_energy_consumption_equivalent_and_equal_value():
+    assert energy_consumption(PARK, BOOK).total_tce == pytest.approx(ENERGY_TCE)
+    equal = energy_consumption(PARK, BOOK, "equal_value").total_tce
+    assert equal == pytest.approx(1000 * 0.7143 + 1e6 * 0.00133 + 12_000 * 0.30)
+    exporting = dataclasses.replace(PARK, exported_fuel_fired_mwh=1_000.0)
+    assert energy_consumption(exporting, BOOK).total_tce == pytest.approx(ENERGY_TCE - 122.9)
+
+
+def test_core_indicator_on_the_national_account():
+    acc = national_account(PARK, BOOK)
+    co2 = indicator_co2_t(acc)  # gross - CCUS stored; offsets do not count
+    assert co2 == pytest.approx(acc.gross_co2_t - 500)
+    res = core_indicator(co2, energy_consumption(PARK, BOOK).total_tce)
+    assert res.value == pytest.approx(co2 / ENERGY_TCE)
+    assert res.passed is None  # a 3,500 tce park has no threshold
+
+
+def test_clean_energy_share():
+    res = clean_energy_share(PARK, energy_consumption(PARK, BOOK), BOOK)
+    assert res.value == pytest.approx((2_000 + 3_000) * 0.1229 / ENERGY_TCE)
+    assert res.threshold == 0.9 and res.passed is False
+    strict = clean_energy_share(PARK, energy_consumption(PARK, BOOK), BOOK,
+                                AccountingOptions(certificates="not_recognised"), gas_is_clean=True)
+    assert strict.value == pytest.approx((2_000 * 0.1229 + 1330) / ENERGY_TCE)
+
+
+def test_direct_green_share():
+    res = direct_green_share(PARK)
+    assert res.value == pytest.approx(2_000 / 12_000)
+    assert res.passed is False
+
+
+def test_resource_indicators():
+    r = ResourceActivity(solid_waste_generated_t=900, solid_waste_utilised_t=850,
+                         solid_waste_legacy_t=100, waste_heat_available_mwh=1_000,
+                         waste_heat_recovered_mwh=400, water_fresh_m3=100, water_repeated_m3=900,
+                         products=(ProductEnergy("clinker", 110.0, 1_000.0, 0.105),))
+    waste, heat, water, product = resource_indicators(r)
+    assert (waste.value, waste.passed) == (pytest.approx(0.85), True)
+    assert (heat.value, heat.passed) == (pytest.approx(0.4), False)
+    assert (water.value, water.passed) == (pytest.approx(0.9), True)
+    assert product.value == pytest.approx(0.110 / 0.105) and product.passed is False
+
+
+def test_missing_data_gives_none():
+    results = resource_indicators(ResourceActivity())
+    assert all(r.value is None and r.passed is None for r in results)
+    assert all(r.note == "no data" for r in results)
+
+
+@pytest.mark.parametrize(("supply", "demand", "score"), [
+    (100.0, 50.0, 0.5),          # surplus: max x demand / supply
+    (50.0, 100.0, 0.5 * 0.75),   # shortage: max x supply / demand x 0.75
+    (80.0, 80.0, 1.0),
+    (0.0, 10.0, 0.0),
+    (10.0, 0.0, 0.0),
+])
+def test_races_score(supply, demand, score):
+    assert races_score(supply, demand) == pytest.approx(score)
+    assert races_score(supply, demand, max_score=10.0) == pytest.approx(10 * score)
+
+
+def test_races_assessment_per_carrier():
+    scores = races_assessment({"electricity": (100, 50), "heat": (50, 100), "cooling": (0, 0)})
+    assert scores == {"electricity": pytest.approx(0.5), "heat": pytest.approx(0.375),
+                      "cooling": None}
