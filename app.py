@@ -1,45 +1,38 @@
-"""Park Twin in the browser (first page): pick a shipped scenario, run it, see its KPIs.
+"""Park Twin in the browser: the planner's front door (``streamlit run app.py``).
 
-The full planner app (editing, compare, exports, Chinese/English) is being built
-on this page; it only calls the ``twin`` library.
+Scenario (choose, upload, edit, download), Results (KPIs, indicators, charts,
+events, exports) and Compare (two to four scenarios, HTML report), in Chinese
+or English. The pages live in the ``parkapp`` package and only call the
+``twin`` library; user data stays in ``st.session_state``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-import twin
+from parkapp import page_compare, page_results, page_scenario, state
+from twin.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 
-SCENARIOS = Path(__file__).parent / "scenarios"
-HEADLINE = [("carbon_per_energy_t_per_tce", "tCO2/tce"), ("co2_net_t", "tCO2"),
-            ("energy_tce", "tce"), ("self_sufficiency_frac", "")]
+PAGES = {"scenario": page_scenario.page, "results": page_results.page, "compare": page_compare.page}
 
 
-@st.cache_data(show_spinner="Simulating the year ...")
-def simulate(path: str, mtime_ns: int) -> tuple[dict, object]:
-    """KPIs and daily electricity balance of a scenario (cached by file content time)."""
-    results = twin.run(twin.load_scenario(path))
-    daily = results.balance(results.scenario.grid.bus, "D").drop(columns="imbalance")
-    return results.kpis, daily
+def sidebar() -> str:
+    """Language switch and page choice; returns the page to show."""
+    with st.sidebar:
+        lang = st.radio(t("ui.language", state.lang()), LANGS, index=LANGS.index(DEFAULT_LANG), key="lang",
+                        format_func=LANG_NAMES.get, horizontal=True)
+        page = st.radio(t("ui.page", lang), list(PAGES), key="page", format_func=lambda p: t(f"ui.page_{p}", lang))
+        st.divider()
+        st.caption(t("ui.app_subtitle", lang))
+    return page
 
 
 def main() -> None:
-    st.set_page_config(page_title="Park Twin", layout="wide")
-    st.title("Park Twin · 零碳园区数字孪生")
-    files = sorted(SCENARIOS.glob("*.yaml"))
-    choice = st.selectbox("Scenario", files, format_func=lambda p: p.stem)
-    try:
-        kpis, daily = simulate(str(choice), choice.stat().st_mtime_ns)
-    except twin.InputError as exc:
-        st.error(str(exc))
-        return
-    for col, (key, unit) in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
-        col.metric(f"{key}", f"{kpis[key]:,.3g} {unit}")
-    st.subheader("Daily electricity balance [MWh] (+ into the bus)")
-    st.bar_chart(daily)
-    st.dataframe({"KPI": list(kpis), "value": list(kpis.values())}, hide_index=True)
+    """Draw the sidebar and the chosen page."""
+    st.set_page_config(page_title="Park Twin · 零碳园区", page_icon="🏭", layout="wide")
+    page = sidebar()
+    st.title(t("ui.app_title", state.lang()))
+    PAGES[page]()
 
 
 main()

@@ -201,8 +201,8 @@ def _check_points(problem: FitProblem) -> None:
                                                               problem.native)[0]
     n = int(counted.notna().sum().sum())
     if n <= len(problem.free):
-        raise InputError(Problem(problem.spec.source, "periods.calibration", f"{n} {problem."
-                                 f"interval} readings in {first}..{last} are too few for "
+        raise InputError(Problem(problem.spec.source, "periods.calibration", f"{n} "
+                                 f"{problem.interval} readings in {first}..{last} are too few for "
                                  f"{len(problem.free)} free fields (need more readings than "
                                  "fields)"))
 

@@ -129,14 +129,15 @@ def _temperature(raw: pd.DataFrame, spec: WeatherSpec) -> pd.Series:
     if "temp_air_c" in raw:
         return _hourly(raw["temp_air_c"])
     local = raw.index.tz_convert(parse_timezone(spec.timezone))
-    days = pd.DataFrame({"tmax": raw["temp_max_c"].to_numpy(), "tmin": raw["temp_min_c"].to_numpy()},
-                        index=local.normalize())
+    days = pd.DataFrame({"tmax": raw["temp_max_c"].to_numpy(),
+                         "tmin": raw["temp_min_c"].to_numpy()}, index=local.normalize())
     days = days[~days.index.duplicated()]
     hours = pd.date_range(days.index.min(), days.index.max() + pd.Timedelta(days=1), freq="h",
                           inclusive="left")
     day = days.reindex(hours.normalize())
     phase = np.cos(2 * np.pi * (hours.hour.to_numpy() - 15) / 24)
-    temp = (day["tmax"] + day["tmin"]).to_numpy() / 2 + (day["tmax"] - day["tmin"]).to_numpy() / 2 * phase
+    mean = (day["tmax"] + day["tmin"]).to_numpy() / 2
+    temp = mean + (day["tmax"] - day["tmin"]).to_numpy() / 2 * phase
     return pd.Series(temp, index=hours.tz_convert("UTC"))
 
 

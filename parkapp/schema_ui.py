@@ -59,10 +59,15 @@ class FieldSpec:
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """Annotation without ``None`` and whether ``None`` is allowed."""
+    """Annotation without ``None`` and whether ``None`` is allowed.
+
+    A union of text and a model (a tariff by name or inline) is edited as its text.
+    """
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         nullable = len(args) < len(typing.get_args(annotation))
+        if len(args) > 1 and str in args:
+            return str, nullable
         return (args[0] if len(args) == 1 else annotation), nullable
     return annotation, False
 

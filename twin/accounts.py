@@ -1,9 +1,10 @@
 """Carbon accounts side by side, each with its own factors, never mixed.
 
-- :func:`national_account`: 《零碳园区碳排放核算方法（试行）》 for the park: fossil fuel burned,
-  industrial processes, net inflow of grid electricity (fossil-power factor by default)
-  and of heat; in-park renewables and direct green power at zero; green trades and
-  certificates at zero or not recognised (an option).
+- :func:`national_account`: 《零碳园区碳排放核算方法（试行）》 for the park: fossil fuel
+  burned, industrial processes, net inflow of grid electricity (fossil-power factor by
+  default), heat bought from outside the park (heat exports are not netted); in-park
+  renewables and direct green power at zero; green trades and certificates at zero or
+  not recognised (an option).
 - :func:`ghg_accounts` / :func:`ghg_park_accounts`: GHG Protocol scope 1 and scope 2,
   location-based (grid average) and market-based (contracts at zero, rest at the residual
   mix), per enterprise and consolidated for the park (in-park transfers cancel).
@@ -126,7 +127,9 @@ class ProductFootprint:
 
     @property
     def t_co2_per_t(self) -> float:
-        """(direct + indirect) per tonne of product [tCO2/t]."""
+        """(direct + indirect) per tonne of product [tCO2/t]; NaN without output."""
+        if self.output_t <= 0:
+            return float("nan")
         return (self.direct_co2_t + self.indirect_co2_t) / self.output_t
 
     def to_dict(self) -> dict:
@@ -196,21 +199,7 @@ def national_account(park: ParkActivity, book: FactorBook,
     _validate(park, book, opt)
     ents = park.enterprises
     lines = _merge([ln for e in ents for ln in _scope1(e, book)], scope=None)
-    grid = sum(e.grid_electricity_mwh for e in ents)
-    inflow = grid - park.exported_mwh
-    note = "net inflow = grid import - export"
-    if inflow < 0 and not opt.credit_net_export:
-        inflow, note = 0.0, "net exporter: inflow floored at 0 (credit_net_export=False)"
-    trade_in = sum(e.green_trade_mwh for e in ents) if opt.green_trade == "zero" else 0.0
-    cert_in = sum(e.certificates_mwh for e in ents) if opt.certificates == "zero" else 0.0
-    trade, certs, unused = _green_cover(inflow, trade_in, cert_in)
-    ef = book.grid(opt.national_grid_basis, opt.national_grid_area)
-    lines.append(_ln("electricity:grid_net_inflow", "emission", inflow - trade - certs, "MWh", ef,
-                     note=note))
-    lines += _zero_lines({"electricity:green_trade": trade, "electricity:certificates": certs,
-                          "electricity:inpark_renewable": sum(e.inpark_renewable_mwh for e in ents),
-                          "electricity:direct_green": sum(e.direct_green_mwh for e in ents)}, None)
-    lines += _not_recognised(park, opt, unused)
+    lines += _national_electricity(park, book, opt)
     lines += _merge([ln for e in ents for ln in _heat_and_internal(e, book, opt, ("heat",))
                      if not ln.item.startswith("internal:")], scope=None)
     lines += _deductions(park.ccus_stored_total_t, park.ccus_utilised_total_t, park.sinks_t,
@@ -220,6 +209,26 @@ def national_account(park: ParkActivity, book: FactorBook,
                                  1.0, "t_co2_per_t_co2", park.bunker_co2_t,
                                  note="listed separately, not deducted"))
     return Account("national_park", "park", tuple(lines))
+
+
+def _national_electricity(park: ParkActivity, book: FactorBook,
+                          opt: AccountingOptions) -> list[AccountLine]:
+    """Net grid inflow at the method's factor; recognised contracts and green supply at zero."""
+    ents = park.enterprises
+    inflow = sum(e.grid_electricity_mwh for e in ents) - park.exported_mwh
+    note = "net inflow = grid import - export"
+    if inflow < 0 and not opt.credit_net_export:
+        inflow, note = 0.0, "net exporter: inflow floored at 0 (credit_net_export=False)"
+    trade_in = sum(e.green_trade_mwh for e in ents) if opt.green_trade == "zero" else 0.0
+    cert_in = sum(e.certificates_mwh for e in ents) if opt.certificates == "zero" else 0.0
+    trade, certs, unused = _green_cover(inflow, trade_in, cert_in)
+    ef = book.grid(opt.national_grid_basis, opt.national_grid_area)
+    lines = [_ln("electricity:grid_net_inflow", "emission", inflow - trade - certs, "MWh", ef,
+                 note=note)]
+    lines += _zero_lines({"electricity:green_trade": trade, "electricity:certificates": certs,
+                          "electricity:inpark_renewable": sum(e.inpark_renewable_mwh for e in ents),
+                          "electricity:direct_green": sum(e.direct_green_mwh for e in ents)}, None)
+    return lines + _not_recognised(park, opt, unused)
 
 
 def _not_recognised(park: ParkActivity, opt: AccountingOptions, unused: float) -> list[AccountLine]:

@@ -134,7 +134,7 @@ def dispatch_week(r: Results, bus: str, week: int = 1, lang: str = "zh") -> go.F
     fig.update_yaxes(title_text=t("ui.axis_power", lang, unit=bus_unit(r, bus)), row=1, col=1)
     if stores:
         fig.update_yaxes(title_text=t("ui.axis_soc", lang), row=2, col=1)
-    title = f"{t('ui.chart_dispatch', lang)} · {bus} · {t('ui.week', lang)} {week}"
+    title = f"{t('ui.chart_dispatch', lang)} · {bus} · {t('ui.week_n', lang, n=week)}"
     return _layout(fig, title, height=520)
 
 
@@ -314,17 +314,20 @@ def carbon_waterfall(r: Results | Mapping[str, float], lang: str = "zh") -> go.F
 
 def compare_bars(kpis_by_name: Mapping[str, Mapping[str, float]], keys: Sequence[str],
                  lang: str = "zh") -> go.Figure:
-    """Headline KPIs of several scenarios relative to the first (= 100 %)."""
+    """Headline KPIs of several scenarios relative to the first (= 100 %), horizontal bars."""
     names = list(kpis_by_name)
     first = kpis_by_name[names[0]]
     fig = go.Figure()
     labels = [kpi_name(k, lang) for k in keys]
     for name in names:
         values = [100.0 * kpis_by_name[name].get(k, np.nan) / first[k] if first.get(k) else np.nan for k in keys]
-        fig.add_trace(go.Bar(x=labels, y=values, name=name, texttemplate="%{y:.0f}%", textposition="outside"))
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text=t("ui.axis_share", lang))
-    return _layout(fig, t("ui.chart_compare", lang), height=440)
+        fig.add_trace(go.Bar(y=labels, x=values, name=name, orientation="h", texttemplate="%{x:.0f}%",
+                             textposition="outside", cliponaxis=False))
+    fig.update_layout(barmode="group", hovermode="y unified")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=t("ui.axis_share", lang))
+    fig = _layout(fig, t("ui.chart_compare", lang), height=160 + 34 * len(keys) * max(2, len(names)) // 2)
+    return fig.update_layout(hovermode="y unified")
 
 
 def spider(scores: Mapping[str, Mapping[str, float | None]], lang: str = "zh") -> go.Figure:

@@ -50,12 +50,26 @@ def _bus_kinds(sc: Scenario) -> dict[str, str]:
 
 def _specs(sc: Scenario) -> list[Problem]:
     """Converters, links and fleets, as the network will build them."""
-    _, problems = converter_specs(sc, _bus_kinds(sc))
+    specs, problems = converter_specs(sc, _bus_kinds(sc))
+    problems += _capture_sources(sc, specs)
     try:
         fleet_specs(sc, _bus_kinds(sc))
     except InputError as exc:
         problems += exc.problems
     return problems
+
+
+def _capture_sources(sc: Scenario, specs) -> list[Problem]:
+    """A capture unit must take from a CO2 stream that something emits into."""
+    kinds = _bus_kinds(sc)
+    emitting = {p.bus for s in specs for p in s.ports if p.coef > 0 and kinds.get(p.bus, p.bus) == "co2"}
+    emitting |= {e.production.flue_bus for e in sc.enterprises
+                 if e.production and e.production.process_co2_t_per_t > 0}
+    emitting |= {ATMOSPHERE} if sc.fleets else set()
+    return [Problem(sc._source, f"assets[{s.id}].buses", f"capture unit draws from {s.ref_bus!r}, "
+                    "a CO2 stream nothing emits into (route a boiler's flue_bus or an enterprise's "
+                    "production.flue_bus there)", s.id)
+            for s in specs if s.mode < 0 and kinds.get(s.ref_bus) == "co2" and s.ref_bus not in emitting]
 
 
 def _stores(sc: Scenario, source: str) -> list[Problem]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin.network import Network, Slack
+from twin.network import Network, Slack, SlackBatch
 from twin.physics.storage import DayContext, apply_requests
 
 StoragePlanner = Callable[[int, DayContext], np.ndarray]
@@ -48,6 +48,7 @@ def settle_block(net: Network, flows: np.ndarray, soc_out: np.ndarray, hours: sl
     _fixed_flows(net, f, hours, plan)
     for b in net.order:
         _settle_bus(net, f, soc_out, hours, b, plan, first=True)
+    _close_batch(net.trivial, f)
     if not net.late_flows:
         return
     for _ in range(RESETTLE_PASSES):
@@ -68,19 +69,12 @@ def _residual(net: Network, f: np.ndarray, b: int, all_ports: bool = False) -> n
 
 def _fixed_flows(net: Network, f: np.ndarray, hours: slice, plan: BlockPlan) -> None:
     """Demand, materials, renewables and fleets: flows the settlement does not choose."""
-    off = net.axis.start_h
-    yh = slice(hours.start + off, hours.stop + off)
-    parts = net.demand.parts
-    el = parts.el_fixed[yh] + parts.el_per_level[yh] * plan.level
+    e = net.ent_flows
+    f[:, e.port] = e.base[hours] + e.per_level[hours] * plan.level[e.ent]
     if plan.flex.any():
-        el_flex = parts.el_per_level[yh] * (plan.level * plan.flex)
-        el = el - el_flex + _moved(el_flex, net.import_price[hours])
-    f[:, net.el_ports] = -el
-    has_heat = net.heat_ports >= 0
-    heat = parts.heat_fixed[yh] + parts.heat_per_level[yh] * plan.level
-    f[:, net.heat_ports[has_heat]] = -heat[:, has_heat]
-    m = net.materials
-    f[:, m.port] = parts.prod_per_level[yh][:, m.ent] * plan.level[m.ent] * m.coef
+        yh = slice(hours.start + net.axis.start_h, hours.stop + net.axis.start_h)
+        el_flex = net.demand.parts.el_per_level[yh] * (plan.level * plan.flex)
+        f[:, net.el_ports] += el_flex - _moved(el_flex, net.import_price[hours])
     f[:, net.source_ports] = net.source_mw[hours] * plan.source_avail
     if len(net.fleets):
         f[:, net.fleet_ports[:, 0]] = -plan.fleet_load
@@ -167,9 +161,12 @@ def _run(net: Network, f: np.ndarray, hours: slice, units: np.ndarray, x: np.nda
 def _stores(net: Network, f: np.ndarray, soc_out: np.ndarray, hours: slice, b: int,
             r: np.ndarray, plan: BlockPlan) -> np.ndarray:
     """Each store on the bus acts on the remaining deficit, in id order."""
+    slack = net.slack[b]
+    # off the grid bus, a store keeps for later only what the offtake cannot take now
+    offtake = slack.export_max if slack.export_port >= 0 and slack.import_port < 0 else 0.0
     for s in net.stores_on_bus[b]:
         store = net.stores[s]
-        deficit = -r
+        deficit = np.where(r > 0.0, -np.maximum(r - offtake, 0.0), -r)
         ctx = DayContext(deficit, net.import_price[hours], float(plan.soc[s]), store.params)
         request = plan.storage_planner(s, ctx) * plan.store_avail[:, s]
         power, soc_end = apply_requests(request, ctx.soc_mwh, store.params)
@@ -178,6 +175,20 @@ def _stores(net: Network, f: np.ndarray, soc_out: np.ndarray, hours: slice, b: i
         plan.soc[s] = soc_end[-1]
         r = r + power
     return r
+
+
+def _close_batch(t: SlackBatch, f: np.ndarray) -> None:
+    """Close many buses at once: the vectorised form of :func:`_close`."""
+    if not t.buses.size:
+        return
+    r = f[:, t.flow_ports] @ t.incidence
+    short, surplus = np.maximum(-r, 0.0), np.maximum(r, 0.0)
+    imported = np.where(t.import_port >= 0, np.minimum(short, t.import_max), 0.0)
+    exported = np.where(t.export_port >= 0, np.minimum(surplus, t.export_max), 0.0)
+    for ports, values in ((t.import_port, imported), (t.short_port, short - imported),
+                          (t.export_port, -exported), (t.surplus_port, -(surplus - exported))):
+        has = ports >= 0
+        f[:, ports[has]] = values[:, has]
 
 
 def _close(s: Slack, f: np.ndarray, r: np.ndarray) -> None:

@@ -155,6 +155,9 @@ def npv_cny(flows_cny: Sequence[float], discount_rate_frac: float) -> float:
 
 def capital_flows(inv: Investment, fin: Finance) -> pd.DataFrame:
     """Capex, replacements, residual value and fixed O&M by year 0..horizon [CNY]."""
+    if inv.lifetime_yr < 1:
+        raise InputError(Problem(fin.file, "economics.investments.lifetime_yr",
+                                 f"must be >= 1 year, got {inv.lifetime_yr}", inv.name))
     h = fin.horizon_yr
     capex, residual, om = np.zeros(h + 1), np.zeros(h + 1), np.zeros(h + 1)
     installs = list(range(inv.start_yr, h, inv.lifetime_yr)) if inv.start_yr < h else []

@@ -127,6 +127,11 @@ def format_number(value: float) -> str:
     return f"{value:,.3g}" if abs(value) >= 1 else f"{value:.3g}"
 
 
+def format_kpi_value(key: str, value: float, lang: str = DEFAULT_LANG) -> str:
+    """A KPI value in its display unit, without the unit (``'36.1'`` for 0.361 as %)."""
+    return format_number(kpi_display(key, value, lang))
+
+
 def format_kpi(key: str, value: float, lang: str = DEFAULT_LANG) -> str:
     """A KPI value formatted with its display unit (``'36.1 %'``)."""
     label = kpi_unit(key, lang)

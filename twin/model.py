@@ -10,7 +10,8 @@ from twin.agents import CCUSOperator, EnterpriseAgent, FleetAgent, StorageOperat
 from twin.ledger import Ledger
 from twin.network import Network
 from twin.physics.storage import DayContext
-from twin.processes import HOURS_PER_DAY, daily_cycle, failures, maintenance
+from twin.agents.fleet import FIRST_DEPARTURE_H
+from twin.processes import HOURS_PER_DAY, daily_cycle, failures, fleet_days, maintenance
 
 
 class ParkModel(mesa.Model):
@@ -46,6 +47,8 @@ class ParkModel(mesa.Model):
                             demand.flexible_frac[i])
         self.operators = [StorageOperator(self, s.id, s.strategy) for s in net.stores]
         self.fleet_agents = [FleetAgent(self, i) for i in range(len(net.fleets))]
+        for i in range(len(net.fleets)):
+            self.env.process(fleet_days(self, i, FIRST_DEPARTURE_H))
         CCUSOperator.for_network(self)
 
     def _make_events(self, net: Network, failures_on: bool) -> None:
@@ -76,14 +79,6 @@ class ParkModel(mesa.Model):
     def plan_storage(self, store: int, ctx: DayContext) -> np.ndarray:
         """Ask the operator of ``store`` for its day's power requests."""
         return self.operators[store].plan(ctx)
-
-    def fleet_departure(self, fleet: int, trucks: int) -> None:
-        """A wave of trucks leaves, loading cargo from a tank where its cargo bus has one."""
-        self.fleet_agents[fleet].departed(trucks)
-
-    def fleet_arrival(self, fleet: int, trucks: int) -> None:
-        """A wave of trucks is back (SimPy calls this at the arrival time)."""
-        self.fleet_agents[fleet].arrived(trucks)
 
     def run(self) -> Ledger:
         """Simulate the whole period and return the ledger."""

@@ -7,6 +7,7 @@ Converters of every kind are one mechanism (:mod:`twin.converters`); slack ports
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +16,7 @@ from twin.converters import ATMOSPHERE, ConverterSpec, converter_specs
 from twin.enterprises import EnterpriseInputs, enterprise_inputs
 from twin.errors import InputError, Problem
 from twin.fleets import FleetSpec, fleet_specs
-from twin.inputs import TimeAxis, import_prices, pv_per_mw, site_weather, time_axis, wind_mw
+from twin.inputs import TimeAxis, cached, import_prices, pv_per_mw, time_axis, weather_key, wind_mw
 from twin.network_arrays import converter_arrays, store_specs
 from twin.physics.storage import StorageParams
 from twin.schema import Scenario
@@ -91,12 +92,49 @@ class Slack:
 
 
 @dataclass
+class SlackBatch:
+    """Slack of many buses as arrays, to close them in one vectorised step."""
+
+    buses: np.ndarray  # [T]
+    flow_ports: np.ndarray  # [P'] ports that are not slack, on these buses
+    incidence: np.ndarray  # [P', T]
+    import_port: np.ndarray  # [T] (-1 none) and the same for the others
+    import_max: np.ndarray
+    export_port: np.ndarray
+    export_max: np.ndarray
+    short_port: np.ndarray
+    surplus_port: np.ndarray
+
+    @classmethod
+    def of(cls, slacks: list[Slack], buses: list[int], flow_ports_on_bus: list[np.ndarray]) -> SlackBatch:
+        ports = [flow_ports_on_bus[b] for b in buses]
+        flat = np.concatenate(ports) if ports else np.zeros(0, dtype=int)
+        inc = np.zeros((len(flat), len(buses)))
+        inc[np.arange(len(flat)), np.repeat(np.arange(len(buses)), [len(p) for p in ports])] = 1.0
+        col = lambda name: np.array([getattr(s, name) for s in slacks])  # noqa: E731
+        return cls(np.array(buses, dtype=int), flat.astype(int), inc, col("import_port").astype(int),
+                   col("import_max").astype(float), col("export_port").astype(int),
+                   col("export_max").astype(float), col("short_port").astype(int),
+                   col("surplus_port").astype(int))
+
+
+@dataclass
 class Materials:
     """Enterprise material ports: flow = sign x intensity x t_per_year x production share."""
 
     port: np.ndarray  # [M]
     ent: np.ndarray  # [M] enterprise index
     coef: np.ndarray  # [M] t (or m3, MWh) per unit of production share, signed
+
+
+@dataclass
+class EnterpriseFlows:
+    """All enterprise-driven ports: flow = base + per_level x the enterprise's level."""
+
+    port: np.ndarray  # [Q]
+    ent: np.ndarray  # [Q]
+    base: np.ndarray  # [hours, Q]
+    per_level: np.ndarray  # [hours, Q]
 
 
 @dataclass
@@ -123,6 +161,7 @@ class Network:
     import_price: np.ndarray  # [hours] CNY/MWh
     fuel_price: dict[str, float]
     enterprise_ids: list[str]
+    ent_flows: EnterpriseFlows | None = None
     store_specs: list = field(default_factory=list)
     maintenance: dict = field(default_factory=dict)  # asset id -> planned outages
 
@@ -147,10 +186,19 @@ class Network:
         # a converter port on a bus settled before the converter's own bus comes in late
         self.late_flows = any(position[int(bus[p])] < position[int(c.ref_bus[u])]
                               for p, u in zip(c.oth_port, c.oth_conv, strict=True))
+        self._trivial_buses(n)
         store_on = {s.bus: i for i, s in enumerate(self.stores)}
         cargo = [self.bus_ids.index(f.cargo_bus) if f.cargo_bus else -1 for f in self.fleets]
         self.cargo_store = np.array([store_on.get(c, -1) if c >= 0 else -1 for c in cargo], dtype=int)
         self.cargo_offtake_port = np.array([self.slack[c].export_port if c >= 0 else -1 for c in cargo], dtype=int)
+
+
+    def _trivial_buses(self, n: int) -> None:
+        """Buses with no converter and no store close by slack alone, all at once."""
+        busy = {b for b in range(n) if self.conv_on_bus[b].size or self.stores_on_bus[b]}
+        self.order = [b for b in self.order if b in busy]
+        trivial = [b for b in range(n) if b not in busy]
+        self.trivial = SlackBatch.of([self.slack[b] for b in trivial], trivial, self.flow_ports_on_bus)
 
 
 def compile_network(sc: Scenario) -> Network:
@@ -182,11 +230,34 @@ def compile_network(sc: Scenario) -> Network:
     fleet_ports = _fleet_ports(sc, fleets, ports, b, {s.bus for s in st_specs})
     slack = [_slack(sc, ports, bid, i, carrier[i]) for i, bid in enumerate(bus_ids)]
     sl = slice(axis.start_h, axis.stop_h)
+    demand = enterprise_inputs(sc, axis)
     return Network(axis, bus_ids, carrier, ports, _bus_order(sc, bus_ids, conv, ports), src_ports,
-                   src_mw, src_ids, enterprise_inputs(sc, axis), el_ports, heat_ports, materials,
+                   src_mw, src_ids, demand, el_ports, heat_ports, materials,
                    conv, stores, fleets, fleet_ports, slack, import_prices(sc, axis)[sl],
                    {**default_prices(), **sc.fuel_price_cny_per_unit}, [e.id for e in sc.enterprises],
+                   _enterprise_flows(sc, axis, demand, el_ports, heat_ports, materials),
                    st_specs, {a.id: a.maintenance for a in sc.assets if a.maintenance})
+
+
+def _enterprise_flows(sc: Scenario, axis: TimeAxis, demand: EnterpriseInputs, el_ports: np.ndarray,
+                      heat_ports: np.ndarray, m: Materials) -> EnterpriseFlows:
+    """Electricity, heat and material ports of all enterprises as two period arrays (cached)."""
+    has = heat_ports >= 0
+    n = len(el_ports)
+    port = np.concatenate([el_ports, heat_ports[has], m.port]).astype(int)
+    ent = np.concatenate([np.arange(n), np.arange(n)[has], m.ent]).astype(int)
+    key = (*weather_key(sc), "enterprise_flows", axis.start_h, axis.stop_h,
+           json.dumps([e.model_dump(mode="json") for e in sc.enterprises]))
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        p, sl = demand.parts, slice(axis.start_h, axis.stop_h)
+        base = np.concatenate([-p.el_fixed[sl], -p.heat_fixed[sl][:, has], np.zeros((axis.hours, len(m.port)))], axis=1)
+        per = np.concatenate([-p.el_per_level[sl], -p.heat_per_level[sl][:, has],
+                              p.prod_per_level[sl][:, m.ent] * m.coef], axis=1)
+        return np.ascontiguousarray(base), np.ascontiguousarray(per)
+
+    base, per = cached(key, build)
+    return EnterpriseFlows(port, ent, base, per)
 
 
 def _market_buses(sc: Scenario, specs: list[ConverterSpec], fleets: list[FleetSpec],
@@ -258,7 +329,8 @@ def _fleet_ports(sc: Scenario, fleets: list[FleetSpec], ports: Ports, b: dict,
         if f.co2_t_per_unit > 0:
             out[i, 1] = ports.add(f.id, ATMOSPHERE, b[ATMOSPHERE], "fleet_co2")
         if f.cargo_bus in tank_buses:
-            kind = kinds.get(f.cargo_bus, "co2_storage")
+            given = next(x.delivers_to for x in sc.fleets if x.id == f.id)
+            kind = given or kinds.get(f.cargo_bus, "co2_storage")
             out[i, 2] = ports.add(f"{f.id}_cargo", f.cargo_bus, b[f.cargo_bus], f"truck_{kind}")
     return out
 
@@ -287,9 +359,16 @@ def _bus_order(sc: Scenario, bus_ids: list[str], conv: Converters, ports: Ports)
     Edges that would close a loop (CCUS drawing steam from the heat bus whose boilers
     feed its flue bus) are dropped here; the settlement re-settles such buses.
     """
-    edges = sorted({(int(conv.ref_bus[u]), ports.bus[int(p)])
-                    for p, u in zip(conv.oth_port, conv.oth_conv, strict=True)
-                    if int(conv.ref_bus[u]) != ports.bus[int(p)]})
+    edges = {(int(conv.ref_bus[u]), ports.bus[int(p)])
+             for p, u in zip(conv.oth_port, conv.oth_conv, strict=True)}
+    # what feeds a limited bus settles before the unit that draws on it (a steam highway
+    # after the waste-heat recovery that fills its source header)
+    feeds = [(ports.bus[int(p)], int(conv.ref_bus[u])) for p, u in zip(conv.oth_port, conv.oth_conv, strict=True)
+             if conv.oth_coef[:, list(conv.oth_port).index(p)].max() > 0]
+    for k in np.flatnonzero(conv.limited):
+        source = ports.bus[int(conv.oth_port[k])]
+        edges |= {(ref, int(conv.ref_bus[conv.oth_conv[k]])) for bus, ref in feeds if bus == source}
+    edges = sorted((a, b) for a, b in edges if a != b)
     order: list[int] = []
     remaining = list(range(len(bus_ids)))
     while remaining:

@@ -74,13 +74,18 @@ def maintenance(model: ParkModel, avail: np.ndarray, col: int, asset: str, start
     model.ledger.log(end, asset, "park", "maintenance_end", "back in service")
 
 
-def truck_waves(model: ParkModel, fleet: int, trips: int, depart_h: float) -> Generator:
-    """A day's trips of one fleet, leaving in waves of at most ``count`` trucks."""
+def fleet_days(model: ParkModel, fleet: int, depart_h: float) -> Generator:
+    """A fleet's working days: each day its trucks leave in waves of at most ``count``
+    trucks from ``depart_h``; the day's cargo is loaded at departure and the arrival
+    of its last wave is logged with the day's trips, tonnes and kilometres.
+    """
+    agent = model.fleet_agents[fleet]
     spec = model.net.fleets[fleet]
-    yield model.env.timeout(depart_h)
-    while trips > 0:
-        wave = min(trips, spec.count)
-        model.fleet_departure(fleet, wave)
-        yield model.env.timeout(spec.trip_h)
-        model.fleet_arrival(fleet, wave)
-        trips -= wave
+    for day in range(model.net.axis.hours // HOURS_PER_DAY):
+        yield model.env.timeout(day * HOURS_PER_DAY + depart_h - model.env.now)
+        trips = agent.trips_today
+        if trips:
+            agent.departed(trips)
+            waves = math.ceil(trips / spec.count)
+            yield model.env.timeout(waves * spec.trip_h)
+            agent.arrived(trips, waves)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from twin import charts
-from twin.i18n import format_number, kpi_display, kpi_label, kpi_unit, t, unit
+from twin.i18n import format_number, kpi_display, kpi_label, t, unit
 from twin.results import Results
 
 # Headline KPIs: the app's cards and the comparison chart.
@@ -31,6 +31,7 @@ HEADLINE = ["carbon_per_energy_t_per_tce", "co2_net_t", "energy_tce", "renewable
 # (lower bound inclusive, upper bound exclusive, threshold tCO2/tce); below 200,000 tce: not set.
 CORE_BANDS = ((200_000.0, 1_000_000.0, 0.2), (1_000_000.0, math.inf, 0.3))
 CLEAN_SHARE_MIN = 0.9  # guiding indicator, threshold from secondary summaries (verify)
+SYMBOLS = {"<=": "≤", ">=": "≥"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,13 @@ def verdict(rows: Sequence[IndicatorRow]) -> str:
     return "not_set" if core.passed is None else "pass" if core.passed else "fail"
 
 
+def verdict_text(rows: Sequence[IndicatorRow], lang: str = "zh") -> str:
+    """One sentence on the core indicator: met or not, value against threshold."""
+    core = next(r for r in rows if r.kind == "core")
+    return t(f"ui.verdict_{verdict(rows)}", lang, value=_shown(core.value, core.unit_code, lang),
+             threshold=_shown(core.threshold, core.unit_code, lang))
+
+
 def _status(row: IndicatorRow, lang: str) -> str:
     if row.value is None:
         return t("ui.status_not_computed", lang)
@@ -103,7 +111,7 @@ def indicator_frame(rows: Sequence[IndicatorRow], lang: str = "zh") -> pd.DataFr
         t("ui.col_indicator", lang): [t(f"indicators.{r.key}", lang) for r in rows],
         t("ui.col_kind", lang): [t(f"ui.kind_{r.kind}", lang) for r in rows],
         t("ui.col_value", lang): [_shown(r.value, r.unit_code, lang) for r in rows],
-        t("ui.col_threshold", lang): [f"{r.comparison} {_shown(r.threshold, r.unit_code, lang)}"
+        t("ui.col_threshold", lang): [f"{SYMBOLS.get(r.comparison, r.comparison)} {_shown(r.threshold, r.unit_code, lang)}"
                                       if r.threshold is not None else t("ui.status_not_set", lang) for r in rows],
         t("ui.col_status", lang): [_status(r, lang) for r in rows],
     })
@@ -198,8 +206,3 @@ def report(paths: list[str], out: str, lang: str = "zh") -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html_report(dict(zip(names, runs, strict=True)), lang), encoding="utf-8")
     return target
-
-
-def kpi_unit_labels(keys: Sequence[str], lang: str = "zh") -> list[str]:
-    """Display units of KPI keys (for table headers)."""
-    return [kpi_unit(k, lang) for k in keys]

@@ -67,6 +67,8 @@ class Fleet(_Strict):
     distance_km: float = Field(gt=0, description="Round-trip distance of one trip [km]")
     speed_km_h: float = Field(40.0, gt=0, le=120, description="Average speed incl. loading [km/h]")
     cargo_bus: str | None = Field(None, description="Bus whose offtake (or tank) the trucks carry; none: a fixed schedule")
+    delivers_to: Literal["co2_storage", "co2_utilisation", "recycling", "sales", "export"] | None = Field(
+        None, description="Where trucks loading from a tank deliver (default: the bus's offtake kind)")
     trips_per_day: float = Field(0.0, ge=0, description="Trips per working day when there is no cargo bus")
     depot_bus: str | None = Field(None, description="Bus the depot charges or refuels from (electricity or hydrogen)")
     charging: Literal["smart", "immediate"] = Field("smart", description="Charge in the cheapest hours, or on return")

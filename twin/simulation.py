@@ -32,9 +32,11 @@ def run(scenario: Scenario, seed: int | None = None) -> Results:
 
 def _results(sc: Scenario, net: Network, ledger: Ledger) -> Results:
     index = net.axis.period
-    events = pd.DataFrame(
-        [(index[e.hour] if e.hour < len(index) else index[-1], e.asset, e.agent, e.event, e.detail)
-         for e in ledger.events], columns=EVENT_COLUMNS)
+    hours = np.minimum([e.hour for e in ledger.events], len(index) - 1).astype(int)
+    events = pd.DataFrame({
+        "time": index[hours], "asset": [e.asset for e in ledger.events],
+        "agent": [e.agent for e in ledger.events], "event": [e.event for e in ledger.events],
+        "detail": [e.detail for e in ledger.events]}, columns=EVENT_COLUMNS)
     p = net.ports
     return Results(
         scenario=sc, index=index, port_names=list(p.names),

@@ -12,9 +12,9 @@ FULL_FRAC = 0.98  # a tank this full cannot take a day's capture
 class CCUSOperator(mesa.Agent):
     """Operates one capture unit whose captured CO2 goes to a bus with a tank.
 
-    Each morning it looks at the tank: when the tank is full and nothing takes
-    CO2 away continuously (no pipeline), capture stops for the day and the stop is
-    reported; it resumes once trucks have made room.
+    Each morning it looks at the tank: when the tank is full (the pipeline, if any,
+    already takes what it can), capture stops for the day and the stop is reported;
+    it resumes once the pipeline or the trucks have made room.
     """
 
     def __init__(self, model: mesa.Model, unit: int, store: int, has_pipeline: bool):
@@ -22,6 +22,17 @@ class CCUSOperator(mesa.Agent):
         self.unit, self.store, self.has_pipeline = unit, store, has_pipeline
         self.spec = model.net.converters.specs[unit]
         self.stopped = False
+
+    def _report_overflow(self) -> None:
+        """CO2 the full tank could not take yesterday was vented: report it."""
+        m = self.model
+        port = m.net.slack[m.net.stores[self.store].bus].surplus_port
+        if m.day == 0 or port < 0:
+            return
+        vented = -float(m.ledger.flows[(m.day - 1) * HOURS_PER_DAY:m.day * HOURS_PER_DAY, port].sum())
+        if vented > 1e-6:
+            m.ledger.log(m.hour, m.net.stores[self.store].id, self.spec.owner, "tank_overflow",
+                         f"{vented:.1f} t CO2 vented yesterday: tank full")
 
     @classmethod
     def for_network(cls, model: mesa.Model) -> None:
@@ -37,11 +48,12 @@ class CCUSOperator(mesa.Agent):
                     cls(model, u, tank_bus[b], net.slack[b].export_port >= 0)
 
     def plan_day(self) -> None:
-        """Stop capture for the day when the tank is full, restart when there is room."""
+        """Report yesterday's overflow; stop capture for the day when the tank is full."""
         m = self.model
+        self._report_overflow()
         params = m.net.stores[self.store].params
         full = m.soc[self.store] >= params.e_min_mwh + FULL_FRAC * (params.e_max_mwh - params.e_min_mwh)
-        stop = full and not self.has_pipeline
+        stop = bool(full)
         if stop != self.stopped:
             event = "capture_stopped" if stop else "capture_resumed"
             detail = "CO2 tank full" if stop else "room in the CO2 tank"

@@ -7,7 +7,7 @@ import math
 import mesa
 import numpy as np
 
-from twin.processes import HOURS_PER_DAY, truck_waves
+from twin.processes import HOURS_PER_DAY
 
 FIRST_DEPARTURE_H = 8.0  # trucks leave from 08:00 (day shift)
 WORKING_HOURS = 16.0  # two shifts: trips must end by 24:00
@@ -29,14 +29,13 @@ class FleetAgent(mesa.Agent):
         self.index = index
         self.spec = model.net.fleets[index]
         self.waiting_t = 0.0  # cargo not yet carried
-        self.trips = 0
-        self.km = 0.0
+        self.trips_today = 0
 
     def plan_day(self) -> None:
-        """Decide today's trips and start them (a SimPy process)."""
-        trips = self._trips_today()
-        if trips:
-            self.model.env.process(truck_waves(self.model, self.index, trips, FIRST_DEPARTURE_H))
+        """Decide today's trips (the fleet's SimPy process runs them) and their energy."""
+        self.trips_today = self._trips_today()
+        if self.trips_today:
+            self._load_energy(self.trips_today)
 
     def _trips_today(self) -> int:
         s, m = self.spec, self.model
@@ -46,9 +45,10 @@ class FleetAgent(mesa.Agent):
             working = m.level.mean() > 0.5 if len(m.level) else True
             return min(int(round(s.trips_per_day)) if working else 0, capacity)
         store = m.net.cargo_store[self.index]
-        if store >= 0:  # a tank: ship what is in it now (tank-triggered shipments)
-            params = m.net.stores[store].params
-            return min(int(max(m.soc[store] - params.e_min_mwh, 0.0) // s.payload_t), capacity)
+        if store >= 0:  # a tank: ship what is in it now (tank-triggered shipments), loading
+            params = m.net.stores[store].params  # no faster than the tank can deliver
+            loadable = min(m.soc[store] - params.e_min_mwh, params.p_max_mw * WORKING_HOURS)
+            return min(int(max(loadable, 0.0) // s.payload_t), capacity)
         self.waiting_t += self._cargo_yesterday()
         trips = min(int(self.waiting_t // s.payload_t), capacity)
         self.waiting_t -= trips * s.payload_t
@@ -62,34 +62,37 @@ class FleetAgent(mesa.Agent):
         block = slice((m.day - 1) * HOURS_PER_DAY, m.day * HOURS_PER_DAY)
         return float(-m.ledger.flows[block, port].sum())
 
-    def departed(self, trucks: int) -> None:
-        """Trucks leave: load their cargo from the tank, if they carry from one."""
-        if self.model.net.cargo_store[self.index] >= 0:
-            hour = min(math.ceil(self.model.env.now), self.model.net.axis.hours - 1)
-            self.model.fleet_cargo[hour, self.index] += trucks * self.spec.payload_t
+    def departed(self, trips: int) -> None:
+        """Trucks leave: load the day's cargo from the tank over the working hours."""
+        m = self.model
+        if m.net.cargo_store[self.index] >= 0:
+            start = math.ceil(m.env.now)
+            hours = np.arange(start, min(start + int(WORKING_HOURS), m.net.axis.hours))
+            if len(hours):
+                m.fleet_cargo[hours, self.index] += trips * self.spec.payload_t / len(hours)
 
-    def arrived(self, trucks: int) -> None:
-        """A wave is back: count it, log it, and load the park's buses."""
+    def arrived(self, trips: int, waves: int) -> None:
+        """The day's last wave is back: report the day's trips."""
         s, m = self.spec, self.model
-        self.trips += trucks
-        self.km += trucks * s.distance_km
-        energy = trucks * s.distance_km * s.energy_per_km
-        hours = self._energy_hours()
-        if len(hours):
-            m.fleet_load[hours, self.index] += energy / len(hours)
-        m.ledger.log(m.hour, s.id, s.id, "trucks_arrived",
-                     f"{trucks} trucks, {trucks * s.payload_t:.0f} t, {trucks * s.distance_km:.0f} km")
+        m.ledger.log(m.hour, s.id, s.owner, "trucks_arrived",
+                     f"{trips} trips in {waves} waves, {trips * s.payload_t:.0f} t, {trips * s.distance_km:.0f} km")
 
-    def _energy_hours(self) -> np.ndarray:
-        """Hours that carry the energy of a returning wave."""
+    def _load_energy(self, trips: int) -> None:
+        """Write the day's fuel, charging or refuelling into the fleet's hourly load."""
         m, s = self.model, self.spec
-        now = math.ceil(m.env.now)
-        end = m.net.axis.hours
-        if s.energy_bus == "diesel" or not s.smart:
-            back = now - math.ceil(s.trip_h) if s.energy_bus == "diesel" else now
-            return np.arange(max(back, 0), min(now + 1, end))
-        night = np.arange(now, min(now + HOURS_PER_DAY, end))
-        if not len(night):
-            return night
-        price = m.net.import_price[night]
-        return night[price <= price.min() + 1e-9]
+        start = m.day * HOURS_PER_DAY + int(FIRST_DEPARTURE_H)
+        waves = math.ceil(trips / s.count)
+        back = min(start + math.ceil(waves * s.trip_h), m.net.axis.hours)
+        if s.energy_bus == "diesel":  # burnt on the road
+            hours = np.arange(start, max(back, start + 1))
+        elif s.smart:  # the cheapest hours of the following night
+            night = np.arange(back, min(back + HOURS_PER_DAY, m.net.axis.hours))
+            price = m.net.import_price[night]
+            hours = night[price <= price.min() + 1e-9] if len(night) else night
+        else:  # on return
+            hours = np.arange(back, min(back + 2, m.net.axis.hours))
+        hours = hours[hours < m.net.axis.hours]
+        if not len(hours):  # the period ends first: account it in its last hour
+            hours = np.array([m.net.axis.hours - 1])
+        if len(hours):
+            m.fleet_load[hours, self.index] += trips * s.distance_km * s.energy_per_km / len(hours)

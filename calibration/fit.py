@@ -1,0 +1,206 @@
+"""Fit free scenario fields to meter readings by least squares, and report before and after.
+
+>>> from calibration.fit import calibrate
+>>> result = calibrate("scenario.yaml", "meters/", "map.yaml", "spec.yaml")  # doctest: +SKIP
+>>> result.fitted, result.metrics["meters"]["b0_el"]["validation"]["hourly"]["after"]
+
+Objective: the residuals (simulated - measured) of every meter over the calibration period,
+at the fit interval, each meter's divided by its measured mean and by the square root of its
+number of readings, so the cost is the sum over meters of their squared CV(RMSE) and a
+small meter counts as much as a large one. Continuous fields are fitted by
+``scipy.optimize.least_squares`` (trust-region reflective, bounds, forward differences on
+fields scaled to 0-1); whole-number fields (shift hours, Spring Festival days) are then
+searched value by value with the others held, and the two alternate for up to
+``fit.rounds`` rounds. Each evaluation is one ``twin.run`` of the calibration period.
+A fit that stops on its evaluation budget, or whose solver reports failure, is marked
+not converged; the metrics are still computed and written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from calibration.compare import paired, simulate
+from calibration.outputs import CalibrationResult, build_result
+from calibration.setup import FitProblem, prepare
+from calibration.spec import CalibrationSpec, Periods, load_spec, spec_from_dict
+from twin.errors import InputError
+
+DIFF_STEP = 1e-3  # forward-difference step on fields scaled to 0-1
+CACHE = 64  # evaluations remembered (the grid search revisits its starting point)
+
+
+class _Budget(Exception):
+    """The evaluation budget of a round is spent."""
+
+
+class Objective:
+    """Residuals of the calibration period for a vector of free-field values."""
+
+    def __init__(self, problem: FitProblem):
+        self.problem = problem
+        self.first, self.last = problem.periods.calibration
+        native = problem.window(self.first, self.last)
+        self.measured, _ = paired(native, native, problem.native, problem.interval)
+        self.native = native
+        self.scale = {m: float(c.mean()) * np.sqrt(c.notna().sum())
+                      for m, c in self.measured.items()}
+        self.evals, self.budget = 0, 0
+        self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+
+    def residuals(self, values: dict[str, float]) -> np.ndarray:
+        """(simulated - measured) / (mean * sqrt(n)) of every meter, stacked."""
+        key = tuple(sorted(values.items()))
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        if self.evals >= self.budget:
+            raise _Budget
+        self.evals += 1
+        self._cache[key] = self._compute(values)
+        if len(self._cache) > CACHE:
+            self._cache.popitem(last=False)
+        return self._cache[key]
+
+    def _compute(self, values: dict[str, float]) -> np.ndarray:
+        try:
+            sim = simulate(self.problem, values, self.first, self.last)
+        except InputError:  # a combination the schema refuses (e.g. shift start >= end)
+            return np.full(int(self.measured.notna().sum().sum()), 1e3)
+        _, s = paired(self.native, sim, self.problem.native, self.problem.interval)
+        parts = []
+        for meter, m in self.measured.items():
+            ok = m.notna().to_numpy()
+            diff = s[meter].to_numpy()[ok] - m.to_numpy()[ok]
+            parts.append(np.nan_to_num(diff, nan=0.0) / self.scale[meter])
+        return np.concatenate(parts)
+
+    def cost(self, values: dict[str, float]) -> float:
+        """Sum of squared residuals."""
+        return float(np.sum(self.residuals(values) ** 2))
+
+
+def _continuous(obj: Objective, values: dict, fields: list) -> tuple[dict, str, bool]:
+    """Least squares over the continuous fields (others held); returns values, message, ok."""
+    if not fields:
+        return values, "no continuous fields", True
+    lower = np.array([f.lower for f in fields])
+    width = np.array([f.upper - f.lower for f in fields])
+
+    def to_values(u: np.ndarray) -> dict:
+        return {**values, **{f.path: float(x) for f, x in zip(fields, lower + u * width,
+                                                               strict=True)}}
+
+    u0 = np.clip((np.array([values[f.path] for f in fields]) - lower) / width, 0, 1)
+    best = {"u": u0, "cost": np.inf}
+
+    def fun(u: np.ndarray) -> np.ndarray:
+        r = obj.residuals(to_values(u))
+        if (cost := float(r @ r)) < best["cost"]:
+            best.update(u=u.copy(), cost=cost)
+        return r
+
+    try:
+        out = least_squares(fun, u0, bounds=(0.0, 1.0), method="trf", diff_step=DIFF_STEP,
+                            x_scale=1.0, ftol=1e-6, xtol=1e-6, gtol=1e-8)
+    except _Budget:
+        return to_values(best["u"]), "stopped: evaluation budget spent", False
+    return to_values(out.x), str(out.message), bool(out.success)
+
+
+def _grid(obj: Objective, values: dict, fields: list) -> tuple[dict, bool]:
+    """Try every whole value of each integer field (others held); keep improvements."""
+    changed = False
+    for f in fields:
+        best_v, best_c = values[f.path], obj.cost(values)
+        for v in range(int(np.ceil(f.lower)), int(np.floor(f.upper)) + 1):
+            cost = obj.cost({**values, f.path: float(v)})
+            if cost < best_c - 1e-12:
+                best_v, best_c = float(v), cost
+        changed |= best_v != values[f.path]
+        values = {**values, f.path: best_v}
+    return values, changed
+
+
+def fit(problem: FitProblem) -> tuple[dict[str, float], dict]:
+    """Fit the free fields; returns the fitted values and a fit summary."""
+    obj = Objective(problem)
+    obj.budget = problem.spec.fit.max_evals
+    values = dict(problem.start)
+    cont = [f for f in problem.free if not f.integer]
+    ints = [f for f in problem.free if f.integer]
+    cost_before = obj.cost(values)
+    message, ok, rounds, changed = "not run", True, 0, True
+    try:
+        while changed and ok and rounds < problem.spec.fit.rounds:
+            rounds += 1
+            values, message, ok = _continuous(obj, values, cont)
+            values, changed = _grid(obj, values, ints) if ints else (values, False)
+    except _Budget:
+        ok, message = False, "stopped: evaluation budget (fit.max_evals) spent"
+    if ok and changed:
+        ok, message = False, f"whole-number fields still moving after {rounds} rounds"
+    evals = obj.evals
+    obj.budget = obj.evals + 1  # the final cost may need one more run
+    summary = {"converged": ok, "message": message, "rounds": rounds, "evaluations": evals,
+               "cost_before": cost_before, "cost_after": obj.cost(values)}
+    return values, summary
+
+
+def calibrate(scenario_path: str | Path, meters_path: str | Path, map_path: str | Path,
+              free: CalibrationSpec | str | Path | dict | None = None,
+              periods: Periods | dict | None = None) -> CalibrationResult:
+    """Fit a scenario's free fields to meters; before/after metrics for every period.
+
+    Parameters
+    ----------
+    scenario_path : str or Path
+        Scenario YAML.
+    meters_path : str or Path
+        Meter data file or folder (see ``calibration.meters``).
+    map_path : str or Path
+        Meter mapping YAML (see ``calibration.mapping``).
+    free : CalibrationSpec, path, mapping or None
+        The calibration spec (free fields, periods, weather, fit options; see
+        ``calibration.spec``); None frees the defaults of each meter's target.
+    periods : Periods or mapping, optional
+        ``{calibration: [first, last], validation: [first, last]}``, replacing the spec's.
+
+    Returns
+    -------
+    CalibrationResult
+        Fitted values, overlay, metrics, paired series; ``.write(out_dir)`` saves them.
+
+    Raises
+    ------
+    twin.errors.InputError
+        Any problem with the inputs (one line each); nothing is fitted.
+    """
+    started = time.perf_counter()
+    spec = _spec(free)
+    if isinstance(periods, dict):
+        periods = spec_from_dict({"periods": periods}, spec.source).periods
+    problem = prepare(scenario_path, meters_path, map_path, spec, periods)
+    try:
+        values, summary = fit(problem)
+        summary["seconds"] = time.perf_counter() - started
+        return build_result(problem, values, summary)
+    finally:
+        if problem.workdir is not None:
+            problem.workdir.cleanup()
+
+
+def _spec(free) -> CalibrationSpec:
+    """A CalibrationSpec from a spec, a file path, a mapping or None."""
+    if isinstance(free, CalibrationSpec):
+        return free
+    if isinstance(free, dict):
+        return spec_from_dict(free)
+    spec = load_spec(free)
+    return replace(spec, source=str(free)) if free is not None else spec

@@ -1,0 +1,176 @@
+"""What a calibration produces: metrics before and after, the overlay, the paired series.
+
+``CalibrationResult.write(DIR)`` writes, through a temporary folder renamed at the end (a
+failed write leaves nothing half-written):
+
+- ``metrics.json``: the fit summary (converged, message, evaluations, seconds, each free
+  field's start, fitted value and bounds), the periods, and per meter, period and interval
+  (``hourly``/``daily``/``monthly``, from the meters' own interval up) the statistics of
+  ``calibration.metrics.evaluate`` before and after, with the verdict of each standard;
+  the cleaning report of the meters;
+- ``calibrated.yaml``: an overlay holding only the fitted fields (items by id), to merge
+  onto the scenario (``extends`` in a variant, or ``twin.scenario.deep_merge``);
+- ``fit.csv``: ``timestamp, meter, measured, simulated_before, simulated_after, period`` at
+  the fit interval (``timestamp`` is the interval start, ISO 8601 with UTC offset);
+- ``report.html``: plots of measured against simulated and of the residuals by hour of day
+  and by month (``calibration.report``);
+- ``weather.csv``: the hourly weather the fit used, when the spec gave measured weather.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from calibration.compare import paired, simulate
+from calibration.fields import FreeField, apply_values, overlay
+from calibration.metrics import evaluate
+from calibration.setup import NAMES, ORDER, FitProblem
+from calibration.weather import write_weather_csv
+
+
+@dataclass
+class CalibrationResult:
+    """Fitted fields, overlay, metrics and the paired series of one calibration."""
+
+    fitted: dict[str, float]
+    start: dict[str, float]
+    free: list[FreeField]
+    overlay: dict
+    metrics: dict
+    series: pd.DataFrame
+    summary: dict
+    scenario_path: str
+    weather: pd.DataFrame | None = None
+    units: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def converged(self) -> bool:
+        """True when the solver reported success within the evaluation budget."""
+        return bool(self.summary["converged"])
+
+    def write(self, out_dir: str | Path, plotlyjs: str = "embed") -> Path:
+        """Write metrics.json, calibrated.yaml, fit.csv, report.html (and weather.csv).
+
+        ``plotlyjs``: ``embed`` puts plotly.js in the report (works offline, ~4.5 MB);
+        ``cdn`` links it from the plotly CDN (small file, needs the internet to view).
+        """
+        from calibration.report import render
+
+        out = Path(out_dir)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+        try:
+            (tmp / "metrics.json").write_text(json.dumps(self.metrics, indent=2) + "\n",
+                                              encoding="utf-8")
+            (tmp / "calibrated.yaml").write_text(self.overlay_yaml(), encoding="utf-8")
+            self.series.to_csv(tmp / "fit.csv", index=False)
+            (tmp / "report.html").write_text(render(self, plotlyjs), encoding="utf-8")
+            if self.weather is not None:
+                write_weather_csv(self.weather, tmp / "weather.csv")
+            _replace_dir(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return out
+
+    def overlay_yaml(self) -> str:
+        """``calibrated.yaml``: a comment naming the scenario, then the fitted fields."""
+        head = (f"# Fitted fields of {self.scenario_path} (park-twin calibrate).\n"
+                "# Merge onto that scenario: a variant with `extends:` and these keys.\n")
+        return head + yaml.safe_dump(self.overlay, sort_keys=False, allow_unicode=True)
+
+
+def _replace_dir(new: Path, out: Path) -> None:
+    """Put ``new`` in place of ``out`` with renames only."""
+    if not out.exists():
+        os.replace(new, out)
+        return
+    old = out.with_name(f".{out.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(out, old)
+    os.replace(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _rounded(values: dict[str, float], free: list[FreeField]) -> dict[str, float]:
+    """Fitted values as written (whole-number fields as ints)."""
+    kinds = {f.path: f.integer for f in free}
+    return {p: int(round(v)) if kinds[p] else float(v) for p, v in values.items()}
+
+
+def build_result(problem: FitProblem, values: dict[str, float],
+                 summary: dict) -> CalibrationResult:
+    """Simulate before and after over all periods; metrics, overlay and series."""
+    windows = [w for _, w in problem.periods.items()]
+    first, last = min(w[0] for w in windows), max(w[1] for w in windows)
+    runs = {"before": simulate(problem, problem.start, first, last),
+            "after": simulate(problem, values, first, last)}
+    fitted = _rounded(values, problem.free)
+    calibrated = apply_values(problem.raw, fitted)
+    summary = {**summary, "free": {f.path: {"start": problem.start[f.path],
+                                            "fitted": fitted[f.path], "lower": f.lower,
+                                            "upper": f.upper, "integer": f.integer}
+                                   for f in problem.free}}
+    metrics = {"scenario": problem.source, "fit": summary,
+               "fit_interval": problem.interval,
+               "periods": {n: [str(a), str(b)] for n, (a, b) in problem.periods.items()},
+               "meters": _meter_metrics(problem, runs),
+               "cleaning": problem.data.report.to_dict()}
+    return CalibrationResult(fitted, dict(problem.start), problem.free,
+                             overlay(calibrated, list(fitted)), metrics,
+                             _series(problem, runs), summary, problem.source, problem.weather,
+                             problem.data.units)
+
+
+def _intervals(problem: FitProblem) -> list[str]:
+    """Intervals reported: the meters' own and every coarser one."""
+    return ORDER[ORDER.index(NAMES[problem.native]):]
+
+
+def _meter_metrics(problem: FitProblem, runs: dict[str, pd.DataFrame]) -> dict:
+    """Per meter: target, unit, and per period and interval the before/after statistics."""
+    p = problem.spec.fit.metrics_n_params
+    out = {m: {"target": problem.data.targets[m], "unit": problem.data.units[m],
+               "column": t.column, "factor": t.factor}
+           for m, t in problem.targets.items()}
+    for name, (a, b) in problem.periods.items():
+        native = problem.window(a, b)
+        for interval in _intervals(problem):
+            pairs = {k: paired(native, sim, problem.native, interval) for k, sim in runs.items()}
+            for meter in problem.targets:
+                entry = out[meter].setdefault(name, {}).setdefault(interval, {})
+                for k, (m, s) in pairs.items():
+                    entry[k] = _evaluate(m[meter], s[meter], interval, p)
+    return out
+
+
+def _evaluate(measured: pd.Series, simulated: pd.Series, interval: str, n_params: int) -> dict:
+    """``metrics.evaluate``, or the reason it cannot judge (too few readings, zero mean)."""
+    try:
+        return evaluate(measured, simulated, interval, n_params)
+    except ValueError as exc:
+        n = int((measured.notna() & simulated.notna()).sum())
+        return {"interval": interval, "n": n, "n_params": n_params, "error": str(exc)}
+
+
+def _series(problem: FitProblem, runs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Long table of measured and simulated values at the fit interval, every period."""
+    parts = []
+    for name, (a, b) in problem.periods.items():
+        native = problem.window(a, b)
+        m, before = paired(native, runs["before"], problem.native, problem.interval)
+        _, after = paired(native, runs["after"], problem.native, problem.interval)
+        for meter in problem.targets:
+            parts.append(pd.DataFrame({
+                "timestamp": m.index.map(lambda t: t.isoformat()), "meter": meter,
+                "measured": m[meter].to_numpy(), "simulated_before": before[meter].to_numpy(),
+                "simulated_after": after[meter].to_numpy(), "period": name}))
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,116 @@
+"""A short HTML report of a calibration: summary, metrics table, plots per meter.
+
+Per meter: measured against simulated before and after (daily sums when the series is
+longer than :data:`MAX_POINTS`), and the mean residual (measured - simulated, before and
+after) by hour of day (sub-daily data only) and by month.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+if TYPE_CHECKING:
+    from calibration.outputs import CalibrationResult
+
+MAX_POINTS = 1500
+COLOURS = {"measured": "#222222", "before": "#b0b0b0", "after": "#d62728"}
+STYLE = """body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}
+table{border-collapse:collapse;font-size:0.9em;margin:1em 0}
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}
+td.l,th.l{text-align:left}.pass{color:#1a7f37}.fail{color:#cf222e}"""
+
+
+def render(result: CalibrationResult, plotlyjs: str = "embed") -> str:
+    """The whole report as one HTML page (``plotlyjs``: ``embed`` or ``cdn``)."""
+    body = [f"<h1>Calibration of {html.escape(result.scenario_path)}</h1>",
+            _summary(result), _metrics_table(result)]
+    first = True
+    for meter, frame in result.series.groupby("meter", sort=False):
+        fig = _figure(meter, frame, result.units.get(meter, ""))
+        include = ("cdn" if plotlyjs == "cdn" else True) if first else False
+        body.append(fig.to_html(full_html=False, include_plotlyjs=include))
+        first = False
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Calibration</title>"
+            f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>")
+
+
+def _summary(result: CalibrationResult) -> str:
+    """Fit status and the free fields, start to fitted."""
+    s = result.summary
+    status = "converged" if s["converged"] else "did NOT converge"
+    rows = "".join(
+        f"<tr><td class='l'>{html.escape(p)}</td><td>{_num(v['start'])}</td>"
+        f"<td>{_num(v['fitted'])}</td><td>[{_num(v['lower'])}, {_num(v['upper'])}]</td></tr>"
+        for p, v in s["free"].items())
+    return (f"<p>Fit {status}: {html.escape(str(s['message']))}; {s['evaluations']} model runs "
+            f"in {s.get('seconds', float('nan')):.1f} s; cost {s['cost_before']:.4g} &rarr; "
+            f"{s['cost_after']:.4g}.</p><table><tr><th class='l'>field</th><th>start</th>"
+            f"<th>fitted</th><th>bounds</th></tr>{rows}</table>")
+
+
+def _metrics_table(result: CalibrationResult) -> str:
+    """CV(RMSE), NMBE and the Guideline 14 verdict, before and after."""
+    rows = []
+    for meter, entry in result.metrics["meters"].items():
+        for period in result.metrics["periods"]:
+            for interval, stats in entry.get(period, {}).items():
+                cells = [meter, period, interval, str(stats["after"].get("n", ""))]
+                for key in ("cv_rmse", "nmbe"):
+                    cells += [_pct(stats["before"].get(key)), _pct(stats["after"].get(key))]
+                rows.append("<tr>" + "".join(
+                    f"<td class='l'>{html.escape(c)}</td>" if i < 3 else f"<td>{c}</td>"
+                    for i, c in enumerate(cells)) + _verdict(stats["after"]) + "</tr>")
+    head = ("<tr><th class='l'>meter</th><th class='l'>period</th><th class='l'>interval</th>"
+            "<th>n</th><th>CV(RMSE) before</th><th>after</th><th>NMBE before</th><th>after</th>"
+            "<th>ASHRAE 14 after</th></tr>")
+    return f"<h2>Goodness of fit</h2><table>{head}{''.join(rows)}</table>"
+
+
+def _verdict(stats: dict) -> str:
+    if "error" in stats:
+        return f"<td class='l'>{html.escape(stats['error'][:60])}</td>"
+    ok = stats["standards"]["ashrae14"]["pass"]
+    return f"<td class='{'pass' if ok else 'fail'}'>{'pass' if ok else 'fail'}</td>"
+
+
+def _pct(value) -> str:
+    return "" if value is None else f"{100 * value:.1f} %"
+
+
+def _num(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _figure(meter: str, frame: pd.DataFrame, unit: str) -> go.Figure:
+    """Time series on top; residuals by hour of day and by month below."""
+    data = frame.assign(time=pd.to_datetime(frame["timestamp"], utc=True))
+    stamps = frame["timestamp"].astype(str)  # ISO 8601 local time with its UTC offset
+    data["hour"], data["month"] = stamps.str[11:13].astype(int), stamps.str[5:7].astype(int)
+    sub_daily = data["hour"].nunique() > 1
+    fig = make_subplots(rows=2, cols=2 if sub_daily else 1, specs=[
+        [{"colspan": 2 if sub_daily else 1}, None] if sub_daily else [{}],
+        [{}, {}] if sub_daily else [{}]],
+        subplot_titles=(f"{meter}: measured and simulated [{unit}]",
+                        *(["mean residual by hour of day"] if sub_daily else []),
+                        "mean residual by month (measured - simulated)"))
+    series = data.set_index("time")[["measured", "simulated_before", "simulated_after"]]
+    if len(series) > MAX_POINTS:
+        series = series.resample("D").sum(min_count=1)
+    for col, name in (("measured", "measured"), ("simulated_before", "before"),
+                      ("simulated_after", "after")):
+        fig.add_trace(go.Scatter(x=series.index, y=series[col], name=name, mode="lines",
+                                 line={"color": COLOURS[name], "width": 1}), row=1, col=1)
+    groups = (["hour"] if sub_daily else []) + ["month"]
+    for i, key in enumerate(groups, start=1):
+        for col, name in (("simulated_before", "before"), ("simulated_after", "after")):
+            resid = (data["measured"] - data[col]).groupby(data[key]).mean()
+            fig.add_trace(go.Bar(x=resid.index, y=resid.to_numpy(), name=f"residual {name}",
+                                 marker_color=COLOURS[name], showlegend=i == 1),
+                          row=2, col=i)
+    fig.update_layout(height=650, barmode="group", margin={"t": 40, "b": 30})
+    return fig

@@ -1,0 +1,113 @@
+"""Scenario page: choose a shipped scenario or upload one, edit it, download the edits."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+
+import streamlit as st
+import yaml
+
+from parkapp import editors, state, widgets
+from parkapp.scenarios import MAX_UPLOAD_BYTES, shipped_names
+from twin.errors import InputError
+from twin.i18n import t
+
+
+def _pick_source(lang: str) -> None:
+    """Source choice: a shipped scenario or an uploaded YAML file."""
+    ws = state.workspace()
+    kinds = ["shipped", "upload"]
+    kind = st.radio(t("ui.source", lang), kinds, index=kinds.index(ws.origin), horizontal=True,
+                    key="source_kind", format_func=lambda k: t(f"ui.source_{k}", lang))
+    if kind == "shipped":
+        names = shipped_names()
+        current = ws.name if ws.origin == "shipped" else names[0]
+        name = st.selectbox(t("ui.shipped_pick", lang), names, index=names.index(current), key="shipped_pick")
+        if ws.origin != "shipped" or ws.name != name:
+            state.set_workspace(state.shipped_workspace(name))
+        return
+    _upload(lang)
+
+
+def _upload(lang: str) -> None:
+    """File uploader; a good file replaces the workspace, a bad one shows its problems."""
+    kb = MAX_UPLOAD_BYTES // 1024
+    file = st.file_uploader(t("ui.upload_label", lang, kb=kb), type=["yaml", "yml"], key="upload",
+                            help=t("ui.upload_help", lang), max_upload_size=1)
+    if file is None:
+        return
+    data = file.getvalue()
+    digest = hashlib.sha1(data).hexdigest()[:10]
+    if state.workspace().key == f"upload-{digest}":
+        st.success(t("ui.upload_loaded", lang, name=file.name))
+        return
+    try:
+        ws = state.upload_workspace(file.name, data)
+    except InputError as exc:
+        st.error(t("ui.upload_errors", lang))
+        widgets.show_problems(st, exc.problems)
+        return
+    _, problems = state.validated(ws.base, file.name, "upload")
+    state.set_workspace(ws)
+    st.success(t("ui.upload_loaded", lang, name=file.name))
+    if problems:
+        st.warning(t("ui.invalid", lang))
+
+
+def _reset() -> None:
+    ws = state.workspace()
+    ws.edited = copy.deepcopy(ws.base)
+    st.session_state.pop("_editor_origin", None)
+    st.session_state["edit_generation"] = st.session_state.get("edit_generation", 0) + 1
+
+
+def _go_results() -> None:
+    st.session_state["page"] = "results"
+
+
+def overlay_yaml(ws: state.Workspace) -> str:
+    """The edits as a YAML overlay that extends the base file."""
+    header = f"# Edits made in the Park Twin app on top of {ws.name}\n"
+    body = {"extends": ws.name, **ws.overlay}
+    return header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+
+
+def _editors(ws: state.Workspace, lang: str, router: editors.Router) -> dict:
+    """All editors; returns the edited scenario mapping."""
+    key = f"{ws.key}-{st.session_state.get('edit_generation', 0)}"
+    edited = copy.deepcopy(ws.edited)
+    st.subheader(t("ui.grid_section", lang))
+    edited["grid"] = editors.grid_form(ws.edited, lang, key, router)
+    st.subheader(t("ui.assets_section", lang))
+    st.caption(t("ui.table_help", lang))
+    edited["assets"] = editors.asset_tables(ws.edited, lang, key, router)
+    st.subheader(t("ui.enterprises_section", lang))
+    edited["enterprises"] = editors.enterprise_table(ws.edited, lang, key, router)
+    return edited
+
+
+def page() -> None:
+    """The Scenario page."""
+    lang = state.lang()
+    st.header(t("ui.page_scenario", lang))
+    _pick_source(lang)
+    ws = state.workspace()
+    summary, status = st.container(), st.container()
+    router = editors.Router()
+    ws.edited = _editors(ws, lang, router)
+    _, problems = state.validated(ws.edited, ws.name, ws.origin)
+    with summary:
+        cols = st.columns([3, 2, 2])
+        cols[0].markdown(f"**{t('ui.base', lang)}:** {ws.name} · {ws.label}")
+        cols[1].markdown(t("ui.n_edits", lang, n=ws.changes) if ws.changes else t("ui.no_edits", lang))
+        cols[2].button(t("ui.reset", lang), on_click=_reset, disabled=not ws.changes, key="reset")
+    with status:
+        if problems:
+            st.error(t("ui.invalid", lang))
+        else:
+            cols = st.columns(2)
+            cols[0].download_button(t("ui.download_yaml", lang), overlay_yaml(ws), file_name=f"edited_{ws.name}",
+                                    mime="application/x-yaml", key="download_yaml", on_click="ignore")
+            cols[1].button(t("ui.go_results", lang), on_click=_go_results, type="primary", key="go_results")
+    router.show(problems, status)

@@ -1,0 +1,128 @@
+"""Per-user state (st.session_state only) and cached runs keyed by scenario content.
+
+Nothing a user loads or edits is kept in a module global: each browser session
+has its own :class:`Workspace`. The run cache is shared, but keyed by the full
+scenario content, so a user only gets results of exactly what they submitted.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+import twin
+from parkapp.scenarios import canonical, check, count_changes, overlay, shipped_names, shipped_raw, upload_raw
+from twin.errors import InputError, Problem
+from twin.i18n import DEFAULT_LANG, t
+from twin.results import Results
+from twin.schema import Scenario
+
+DEFAULT_SCENARIO = "reference_baseline.yaml"
+
+
+@dataclass
+class Workspace:
+    """The scenario a user works on: its base and the edited copy."""
+
+    key: str  # unique per loaded base; part of every widget key of the Scenario page
+    origin: str  # shipped or upload
+    name: str  # file name of the base (the overlay's ``extends``)
+    base: dict
+    edited: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.edited:
+            self.edited = copy.deepcopy(self.base)
+
+    @property
+    def overlay(self) -> dict:
+        """Edits as an overlay on the base (empty when unchanged)."""
+        return overlay(self.base, self.edited) or {}
+
+    @property
+    def changes(self) -> int:
+        """Number of changed fields and items."""
+        return count_changes(self.overlay) if self.overlay else 0
+
+    @property
+    def label(self) -> str:
+        """Scenario name to show."""
+        return str(self.edited.get("name") or self.base.get("name") or self.name)
+
+
+def lang() -> str:
+    """Interface language of this session."""
+    return st.session_state.get("lang", DEFAULT_LANG)
+
+
+def shipped_workspace(name: str) -> Workspace:
+    """A workspace on a shipped scenario."""
+    return Workspace(key=f"shipped-{name}", origin="shipped", name=name, base=shipped_raw(name))
+
+
+def upload_workspace(name: str, data: bytes) -> Workspace:
+    """A workspace on an uploaded file (raises InputError for a bad file)."""
+    digest = hashlib.sha1(data).hexdigest()[:10]
+    raw = upload_raw(name, data, lang())
+    return Workspace(key=f"upload-{digest}", origin="upload", name=name, base=raw)
+
+
+def workspace() -> Workspace:
+    """This session's workspace (the reference scenario on first use)."""
+    if "workspace" not in st.session_state:
+        first = DEFAULT_SCENARIO if DEFAULT_SCENARIO in shipped_names() else shipped_names()[0]
+        st.session_state["workspace"] = shipped_workspace(first)
+    return st.session_state["workspace"]
+
+
+def set_workspace(ws: Workspace) -> None:
+    """Replace this session's workspace."""
+    st.session_state["workspace"] = ws
+
+
+def validated(raw: dict, source: str, origin: str) -> tuple[Scenario | None, list[Problem]]:
+    """The scenario, or the problems that prevent it."""
+    try:
+        return check(raw, source, origin), []
+    except InputError as exc:
+        return None, exc.problems
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def _simulate(content: str, source: str, origin: str) -> tuple[Results, float]:
+    """Run a scenario given as canonical JSON; returns results and seconds taken."""
+    start = time.perf_counter()
+    scenario = check(json.loads(content), source, origin)
+    results = twin.run(scenario)
+    return results, time.perf_counter() - start
+
+
+@dataclass
+class Run:
+    """Outcome of :func:`simulate`."""
+
+    results: Results | None
+    problems: list[Problem]
+    seconds: float  # time of the simulation itself (when it ran)
+    wall: float  # time this call took (near zero from the cache)
+
+    @property
+    def cached(self) -> bool:
+        """True when the results came from the cache."""
+        return self.wall < 0.5 * self.seconds
+
+
+def simulate(raw: dict, source: str, origin: str) -> Run:
+    """Results of a scenario mapping (cached by content), with a spinner while it runs."""
+    start = time.perf_counter()
+    with st.spinner(t("ui.running", lang())):
+        try:
+            results, seconds = _simulate(canonical(raw), source, origin)
+        except InputError as exc:
+            return Run(None, exc.problems, 0.0, time.perf_counter() - start)
+    return Run(results, [], seconds, time.perf_counter() - start)
