@@ -150,3 +150,32 @@ def test_weather_on_the_command_line_may_lie_elsewhere(tmp_path, capsys):
     outside = tmp_path / "wx.csv"
     weather_csv(outside)
     assert main(["run", str(SCENARIOS / "mini.yaml"), "--weather", str(outside), "--json"]) == 0
+
+
+def _cast_scenario(**parts) -> dict:
+    data = mini_dict()
+    data["buses"] = [{"id": "el", "carrier": "electricity"}, {"id": "heat", "carrier": "heat"},
+                     {"id": "flue", "carrier": "co2"}, {"id": "co2", "carrier": "co2"},
+                     {"id": "water", "carrier": "water"}]
+    for key, value in parts.items():
+        data[key] = data.get(key, []) + value
+    return data
+
+
+@pytest.mark.parametrize("parts,expect", [
+    ({"assets": [{"id": "pipe", "type": "link", "from_bus": "heat", "to_bus": "water", "capacity": 5}]},
+     "assets[pipe].to_bus (id pipe): link between buses of different carriers (heat -> water)"),
+    ({"assets": [{"id": "gb2", "type": "converter", "preset": "gas_boiler", "capacity": 5, "efficiency_frac": 0.9,
+                  "coefficients": {"fuel": -50.0}}]},
+     "assets[gb2].coefficients.fuel (id gb2): -50.0 does not match efficiency_frac 0.9"),
+    ({"assets": [{"id": "cc", "type": "converter", "preset": "ccus_amine", "capacity": 5,
+                  "buses": {"flue": "flue", "captured": "co2", "steam": "heat"}}]},
+     "assets[cc].buses (id cc): capture unit draws from 'flue', a CO2 stream nothing emits into"),
+    ({"fleets": [{"id": "evs", "vehicle": "bev_truck", "count": 3, "distance_km": 50, "trips_per_day": 4}]},
+     "fleets[evs].depot_bus (id evs): a bev_truck fleet needs a depot"),
+    ({"assets": [{"id": "gb3", "type": "boiler", "fuel": "coal", "p_th_max_mw": 3, "efficiency_frac": 0.8, "mtbf_h": -10}]},
+     "assets[gb3].mtbf_h (id gb3): Input should be greater than 0"),
+])
+def test_bad_cast_input(write_scenario, capsys, parts, expect):
+    lines = fails(capsys, ["validate", str(write_scenario(_cast_scenario(**parts)))])
+    assert any(expect in line for line in lines), lines

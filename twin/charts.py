@@ -34,10 +34,11 @@ COLORS = {
 SANKEY_COLORS = {"bus": "#1f77b4", "src": "#f2b701", "conv": "#59a14f", "user": "#9467bd", "sink": "#bab0ac"}
 CARRIER_COLORS = {"electricity": "#4e79a7", "heat": "#e15759", "coal": "#4d4d4d", "natural_gas": "#f28e2b",
                   "diesel": "#9c755f", "biomass": "#8c6d31"}
-# HOOK(twin.accounts): deductions shown between gross and net once accounts land
-# (kpi key -> category); absent keys are skipped, never silently netted.
-DEDUCTIONS = {"co2_green_power_t": "deduction_green_power", "co2_ccus_t": "deduction_ccus",
-              "co2_offsets_t": "deduction_offsets"}
+# Deductions shown as their own bars between gross and net (kpi key -> category); absent
+# keys are skipped. HOOK(twin.accounts): green power and offsets once accounts report them.
+DEDUCTIONS = {"co2_stored_t": "deduction_ccus_storage", "co2_utilised_t": "deduction_ccus_utilisation",
+              "co2_green_power_t": "deduction_green_power", "co2_offsets_t": "deduction_offsets"}
+CONVERTER_ROLES = ("converter_in", "converter_out", "converter_absorb")
 
 
 def category_label(category: str, lang: str) -> str:
@@ -68,7 +69,7 @@ def port_category(role: str, asset: str, tech: Mapping[str, str], sign: float) -
     """Category of a port's flow for stacking: its role, or its technology for converters."""
     if role == "storage":
         return "storage_discharge" if sign > 0 else "storage_charge"
-    if role in ("converter_in", "converter_out"):
+    if role in CONVERTER_ROLES:
         return tech.get(asset, role)
     return role
 
@@ -206,7 +207,7 @@ def sankey_links(r: Results, by: str = "enterprise") -> pd.DataFrame:
         role, node, asset = r.port_role[p], f"bus:{r.port_bus[p]}", assets[p]
         if role == "demand":
             rows.append((node, f"user:{users.get(asset, asset)}", -value))
-        elif role in ("converter_in", "converter_out"):
+        elif role in CONVERTER_ROLES:
             conv[asset] -= value
             rows.append((node, f"conv:{asset}", -value) if value < 0 else (f"conv:{asset}", node, value))
         elif role == "storage":
@@ -270,19 +271,30 @@ def sankey(r: Results, lang: str = "zh", by: str = "enterprise") -> go.Figure:
     return _layout(fig, title, height=max(480, 16 * len(nodes)))
 
 
-def carbon_steps(kpis: Mapping[str, float], lang: str = "zh") -> list[tuple[str, float | None, str]]:
-    """Waterfall steps (label, value, measure) from gross to net CO2 [t].
-
-    HOOK(twin.accounts): replace the per-fuel split below by the account lines
-    (scope 1 per fuel, scope 2, recognised deductions) when twin.accounts lands.
-    """
+def _scope1_steps(kpis: Mapping[str, float], lang: str) -> list[tuple[str, float | None, str]]:
+    """Scope 1 split by fuel and process CO2; one bar when the split does not add up."""
     steps: list[tuple[str, float | None, str]] = []
     for name, fuel in fuels().items():
         co2 = kpis.get(f"{name}_{fuel.unit.lower()}", 0.0) * fuel.co2_t_per_unit
         if co2 > 0:
             steps.append((t("categories.scope1_fuel", lang, fuel=option("fuel", name, lang)), co2, "relative"))
-    if abs(sum(s[1] for s in steps) - kpis.get("co2_scope1_t", 0.0)) > 1e-6 * max(1.0, kpis.get("co2_scope1_t", 0.0)):
-        steps = [(kpi_name("co2_scope1_t", lang), kpis.get("co2_scope1_t", 0.0), "relative")]
+    if kpis.get("co2_process_t"):
+        steps.append((t("categories.scope1_process", lang), kpis["co2_process_t"], "relative"))
+    scope1 = kpis.get("co2_scope1_t", 0.0)
+    if abs(sum(s[1] for s in steps) - scope1) > 1e-6 * max(1.0, scope1):
+        return [(kpi_name("co2_scope1_t", lang), scope1, "relative")]
+    return steps
+
+
+def carbon_steps(kpis: Mapping[str, float], lang: str = "zh") -> list[tuple[str, float | None, str]]:
+    """Waterfall steps (label, value, measure) from gross to net CO2 [t].
+
+    Gross = scope 1 (per fuel, process) + scope 2; each deduction the KPIs report
+    (CCUS storage, utilisation, ...) is its own bar; what is left between gross
+    minus deductions and the KPI ``co2_net_t`` is shown, never hidden.
+    HOOK(twin.accounts): build the steps from the national account lines when they land.
+    """
+    steps = _scope1_steps(kpis, lang)
     steps.append((t("categories.scope2", lang), kpis.get("co2_scope2_t", 0.0), "relative"))
     gross = sum(s[1] for s in steps)
     steps.append((t("ui.gross", lang), None, "total"))

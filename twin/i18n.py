@@ -29,7 +29,7 @@ LANG_NAMES = {"zh": "中文", "en": "English"}
 # KPI key suffix -> display unit code (longest suffix first).
 _UNIT_SUFFIXES = [
     ("_t_per_tce", "tco2_per_tce"), ("_mwh", "mwh"), ("_tce", "tce"), ("_cny", "cny"),
-    ("_frac", "frac"), ("_mw", "mw"), ("_m3", "m3"), ("_t", "t"),
+    ("_frac", "frac"), ("_mw", "mw"), ("_m3", "m3"), ("_km", "km"), ("_t", "t"), ("_failures", "count"),
 ]
 
 

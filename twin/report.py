@@ -60,21 +60,30 @@ def _row(key: str, kind: str, value: float | None, unit_code: str, threshold: fl
     return IndicatorRow(key, kind, value, unit_code, threshold, comparison, passed)
 
 
+def _share(num: float | None, den: float | None) -> float | None:
+    return num / den if num is not None and den else None
+
+
 def indicator_rows(kpis: Mapping[str, float]) -> list[IndicatorRow]:
     """Core and guiding indicators of a run from its KPIs (interim).
 
     HOOK(twin.indicators): when twin.indicators lands, build these rows from its
     ``IndicatorResult`` objects (key, value, unit, threshold, comparison, passed)
-    instead of the KPIs below; the panel, the app and the report need no change.
+    instead of the KPI ratios below; the panel, the app and the report need no change.
     """
-    energy = kpis.get("energy_tce", 0.0)
-    rows = [_row("carbon_per_energy", "core", kpis.get("carbon_per_energy_t_per_tce"), "tco2_per_tce",
-                 core_threshold(energy), "<="),
-            _row("clean_energy_share", "guiding", kpis.get("renewable_share_frac"), "frac", CLEAN_SHARE_MIN, ">=")]
-    # Not modelled yet (products, solid waste, waste heat, water): listed, marked not computed.
-    later = [("product_energy", "none", None, "<="), ("solid_waste", "frac", 0.8, ">="),
-             ("waste_heat", "frac", 0.5, ">="), ("water_reuse", "frac", 0.8, ">=")]
-    return rows + [_row(key, "guiding", None, code, limit, cmp) for key, code, limit, cmp in later]
+    k = kpis.get
+    water = (k("water_fresh_m3") or 0.0) + (k("water_reused_m3") or 0.0)
+    return [
+        _row("carbon_per_energy", "core", k("carbon_per_energy_t_per_tce"), "tco2_per_tce",
+             core_threshold(k("energy_tce", 0.0)), "<="),
+        _row("clean_energy_share", "guiding", k("renewable_share_frac"), "frac", CLEAN_SHARE_MIN, ">="),
+        _row("product_energy", "guiding", None, "none", None, "<="),  # needs product energy norms
+        _row("solid_waste", "guiding", _share(k("solid_waste_utilised_t"), k("solid_waste_generated_t")),
+             "frac", 0.8, ">="),
+        _row("waste_heat", "guiding", _share(k("waste_heat_recovered_mwh"), k("waste_heat_available_mwh")),
+             "frac", 0.5, ">="),
+        _row("water_reuse", "guiding", _share(k("water_reused_m3"), water), "frac", 0.8, ">="),
+    ]
 
 
 def verdict(rows: Sequence[IndicatorRow]) -> str:

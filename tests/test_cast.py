@@ -1,0 +1,204 @@
+"""The whole cast: each agent type against a hand calculation, mass balances, events."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import SCENARIOS
+
+import twin
+
+WEEK = {"year": 2025, "start": "2025-07-07", "days": 7}
+SITE = {"name": "t", "latitude_deg": 31.3, "longitude_deg": 120.6, "weather": {"source": "synthetic", "site": "suzhou"}}
+STEADY = {"public_holidays": "none", "weekend_load_frac": 1.0}  # production every hour of the week
+
+
+def plant(**production) -> dict:
+    """One continuous chemical plant producing 8,760 t a year (1 t/h)."""
+    return {"id": "plant", "sector": "chemicals", "heat_bus": None, "base_load_frac": 0.0,
+            "calendar": STEADY, "demand": {"electricity_mwh": 8760},
+            "production": {"t_per_year": 8760, **production}}
+
+
+def scenario(write_scenario, **parts) -> twin.Results:
+    data = {"name": "cast", "period": WEEK, "site": SITE, "reliability": {"failures": False},
+            "grid": {"import_max_mw": 100}, **parts}
+    return twin.run(twin.load_scenario(write_scenario(data)))
+
+
+def test_ccus_captures_its_rate_and_pays_its_penalty(write_scenario):
+    r = scenario(
+        write_scenario,
+        buses=[{"id": "el", "carrier": "electricity"}, {"id": "steam", "carrier": "steam"},
+               {"id": "flue", "carrier": "co2"},
+               {"id": "co2", "carrier": "co2", "offtake": {"kind": "co2_storage", "max_per_h": 100}}],
+        enterprises=[plant(process_co2_t_per_t=1.0, flue_bus="flue")],
+        assets=[{"id": "boiler", "type": "boiler", "bus": "steam", "fuel": "natural_gas", "p_th_max_mw": 10, "efficiency_frac": 0.9},
+                {"id": "capture", "type": "converter", "preset": "ccus_amine", "capacity": 5, "capture_rate_frac": 0.9,
+                 "buses": {"flue": "flue", "captured": "co2", "steam": "steam"}}])
+    f = r.flows_frame().sum()
+    emitted = 168.0  # 1 t CO2 per t product, 1 t/h for a week
+    assert r.kpis["co2_process_t"] == pytest.approx(emitted)
+    assert r.kpis["co2_captured_t"] == pytest.approx(0.9 * emitted)
+    assert r.kpis["co2_stored_t"] == pytest.approx(0.9 * emitted)
+    assert -f["capture@el"] == pytest.approx(0.30 * 0.9 * emitted)  # 0.30 MWh per t captured
+    assert -f["capture@steam"] == pytest.approx(0.90 * 0.9 * emitted)  # 0.90 MWh steam per t
+    assert f["boiler@steam"] == pytest.approx(0.90 * 0.9 * emitted)
+    # the boiler's own CO2 goes to the atmosphere; the flue vents what is not captured
+    assert -f["vent@flue"] == pytest.approx(0.1 * emitted)
+
+
+@pytest.mark.parametrize("vehicle,carrier_bus,per_km", [("bev_truck", "el", 0.0015), ("diesel_truck", "diesel", 0.000292)])
+def test_truck_fleet_kilometres_and_energy(write_scenario, vehicle, carrier_bus, per_km):
+    fleet = {"id": "fleet", "vehicle": vehicle, "count": 5, "distance_km": 100, "trips_per_day": 10}
+    if vehicle == "bev_truck":
+        fleet["depot_bus"] = "el"
+    r = scenario(write_scenario, buses=[{"id": "el", "carrier": "electricity"}],
+                 enterprises=[plant()], fleets=[fleet])
+    km = 7 * 10 * 100  # ten 100 km trips a day, every day (the plant works every day)
+    assert r.kpis["truck_km"] == pytest.approx(km)
+    drawn = -r.flows_frame()[f"fleet@{carrier_bus}"].sum()
+    assert drawn == pytest.approx(km * per_km)
+    if vehicle == "diesel_truck":
+        assert r.kpis["truck_energy_mwh"] == pytest.approx(km * per_km * 42.652 / 3.6)
+        co2 = r.flows_frame()["fleet@atmosphere"].sum()
+        assert co2 == pytest.approx(km * per_km * 42.652e-3 * 20.2 * 0.98 * 44 / 12)
+    assert len(r.events[r.events.event == "trucks_arrived"]) == 7
+
+
+def test_heat_pump_on_waste_heat_and_water_recycling_by_hand(write_scenario):
+    r = scenario(
+        write_scenario,
+        buses=[{"id": "el", "carrier": "electricity"}, {"id": "heat", "carrier": "heat"},
+               {"id": "wh", "carrier": "waste_heat"}, {"id": "water", "carrier": "water"},
+               {"id": "ww", "carrier": "wastewater"}, {"id": "waste", "carrier": "solid_waste"}],
+        enterprises=[plant(waste_heat_mwh_per_t=2.0, water_m3_per_t=10, wastewater_m3_per_t=8,
+                           waste_heat_bus="wh", water_bus="water", wastewater_bus="ww")],
+        assets=[{"id": "whp", "type": "converter", "preset": "waste_heat_pump", "capacity": 1.5,
+                 "buses": {"waste_heat": "wh", "heat": "heat"}},
+                {"id": "recycler", "type": "converter", "preset": "water_recycling", "capacity": 100,
+                 "buses": {"wastewater": "ww", "water": "water"}}])
+    k, f = r.kpis, r.flows_frame().sum()
+    assert k["waste_heat_available_mwh"] == pytest.approx(2 * 168)
+    assert k["waste_heat_recovered_mwh"] == pytest.approx(1.5 * 168)  # capacity binds
+    assert f["whp@heat"] == pytest.approx(1.5 * 168 * 1.333)
+    assert k["water_reused_m3"] == pytest.approx(0.9 * 8 * 168)
+    assert k["water_fresh_m3"] == pytest.approx(10 * 168 - 0.9 * 8 * 168)
+
+
+@pytest.fixture(scope="module")
+def symbiosis() -> twin.Results:
+    return twin.run(twin.load_scenario(SCENARIOS / "heavy_industry_symbiosis.yaml"))
+
+
+@pytest.fixture(scope="module")
+def reference() -> twin.Results:
+    return twin.run(twin.load_scenario(SCENARIOS / "reference_baseline.yaml"))
+
+
+def _balance(r: twin.Results) -> float:
+    buses = sorted(set(r.port_bus))
+    frame = r.flows_frame()
+    return max(float(np.abs(frame[[p for p, b in zip(r.port_names, r.port_bus, strict=True) if b == bus]]
+                            .sum(axis=1)).max()) for bus in buses)
+
+
+@pytest.mark.parametrize("name", ["symbiosis", "reference"])
+def test_every_bus_balances_every_hour(name, request):
+    assert _balance(request.getfixturevalue(name)) < 1e-9
+
+
+def _sum(r: twin.Results, roles: tuple, carrier: str) -> float:
+    total = r.flows.sum(axis=0)
+    return float(total[np.isin(r.port_role, roles) & (r.port_carrier == carrier)].sum())
+
+
+def _co2_tank_change(r: twin.Results) -> float:
+    tanks = [i for i, port in enumerate(r.port_names) if r.port_role[i] == "storage" and r.port_carrier[i] == "co2"]
+    ids = [r.port_names[i].split("@")[0] for i in tanks]
+    cols = [r.store_ids.index(x) for x in ids]
+    return float(r.soc_mwh[-1, cols].sum() - r.soc0_mwh[cols].sum()) if cols else 0.0
+
+
+@pytest.mark.parametrize("name", ["symbiosis", "reference"])
+def test_annual_co2_water_and_waste_mass_balances(name, request):
+    r = request.getfixturevalue(name)
+    k = r.kpis
+    # CO2: what processes, burners and trucks emit = vented + stored + utilised + tank change
+    burnt = sum(float(r.flows[:, i].sum()) for i in range(len(r.port_names))
+                if r.port_carrier[i] == "co2" and r.port_role[i] == "converter_out"
+                and r.port_names[i].split("@")[0] not in {"ccus_kiln", "capture"})
+    generated = k["co2_process_t"] + burnt + _sum(r, ("fleet_co2",), "co2")
+    assert generated == pytest.approx(
+        k["co2_vented_t"] + k["co2_stored_t"] + k["co2_utilised_t"] + _co2_tank_change(r), rel=1e-9)
+    assert _sum(r, ("unserved",), "co2") == pytest.approx(0, abs=1e-9)
+    # water: fresh + reused = used by enterprises and converters + discharged surplus
+    used = -_sum(r, ("enterprise_water", "converter_in"), "water")
+    discharged = -_sum(r, ("discharge",), "water")
+    assert k["water_fresh_m3"] + k["water_reused_m3"] == pytest.approx(used + discharged, rel=1e-9)
+    # wastewater: generated = recycled + discharged
+    generated_ww = _sum(r, ("enterprise_wastewater",), "wastewater")
+    assert generated_ww == pytest.approx(-_sum(r, ("converter_absorb", "discharge"), "wastewater"), rel=1e-9)
+    # solid waste: generated = utilised + landfilled
+    assert k["solid_waste_generated_t"] == pytest.approx(
+        k["solid_waste_utilised_t"] + k["solid_waste_landfilled_t"], rel=1e-9)
+
+
+def test_symbiosis_recovers_waste_heat_the_baseline_wastes(symbiosis, write_scenario):
+    baseline = twin.run(twin.load_scenario(
+        SCENARIOS / "heavy_industry_symbiosis.yaml",
+        overrides={"assets": [{"id": "whr_steel", "remove": True}, {"id": "steam_highway", "remove": True}]}))
+    assert baseline.kpis["waste_heat_recovered_mwh"] == 0
+    offered = baseline.flows_frame()["steel_eaf@waste_heat_steel"].sum()
+    wasted = -baseline.flows_frame()["dump@waste_heat_steel"].sum()
+    assert wasted == pytest.approx(offered)  # the baseline releases all of it
+    assert symbiosis.kpis["waste_heat_recovered_mwh"] > 0.9 * wasted
+    assert symbiosis.kpis["coal_t"] < baseline.kpis["coal_t"]
+
+
+def test_full_co2_tank_is_reported_not_a_crash(symbiosis):
+    events = symbiosis.events
+    assert (events.event == "tank_overflow").any()
+    assert symbiosis.kpis["co2_utilised_t"] > 0 and symbiosis.kpis["co2_stored_t"] > 0
+
+
+def test_undersupplied_heat_network_is_reported(write_scenario):
+    r = scenario(write_scenario,
+                 enterprises=[{"id": "dyer", "sector": "textile", "demand": {"electricity_mwh": 1000, "heat_mwh": 50000}}],
+                 assets=[{"id": "small", "type": "boiler", "bus": "heat", "fuel": "natural_gas", "p_th_max_mw": 1, "efficiency_frac": 0.9}])
+    assert r.kpis["unserved_heat_mwh"] > 0
+    assert _balance(r) < 1e-9
+
+
+def _boiler_park(write_scenario, seed: int, extra: list | None = None) -> twin.Results:
+    data = {"name": "mtbf", "seed": seed, "period": {"year": 2025}, "site": SITE, "grid": {"import_max_mw": 100},
+            "enterprises": [plant()],
+            "assets": [{"id": "boiler", "type": "boiler", "bus": "heat", "fuel": "natural_gas", "p_th_max_mw": 5,
+                        "efficiency_frac": 0.9, "mtbf_h": 500, "mttr_h": 10}, *(extra or [])]}
+    return twin.run(twin.load_scenario(write_scenario(data, f"s{seed}.yaml")))
+
+
+def test_failures_follow_their_mtbf_over_many_seeds(write_scenario):
+    counts = [(_boiler_park(write_scenario, seed).events.query("asset == 'boiler' and event == 'failure'")).shape[0]
+              for seed in range(20)]
+    expected = 8760 / (500 + 10)  # renewal process: one cycle per MTBF + MTTR
+    assert np.mean(counts) == pytest.approx(expected, rel=0.12)
+
+
+def test_an_unrelated_asset_leaves_other_failure_times_unchanged(write_scenario):
+    a = _boiler_park(write_scenario, 3)
+    b = _boiler_park(write_scenario, 3, extra=[{"id": "other", "type": "boiler", "bus": "heat", "fuel": "coal",
+                                                  "p_th_max_mw": 5, "efficiency_frac": 0.8, "mtbf_h": 300, "mttr_h": 20}])
+    times = lambda r: list(r.events.query("asset == 'boiler'")["time"])  # noqa: E731
+    assert times(a) == times(b)
+
+
+def test_planned_maintenance_takes_the_asset_out(write_scenario):
+    data_extra = {"maintenance": [{"start": "2025-07-08", "days": 2}]}
+    r = scenario(write_scenario, enterprises=[{"id": "dyer", "sector": "textile", "calendar": STEADY,
+                                               "demand": {"heat_mwh": 20000}}],
+                 assets=[{"id": "b1", "type": "boiler", "bus": "heat", "fuel": "natural_gas", "p_th_max_mw": 5, "efficiency_frac": 0.9, **data_extra},
+                         {"id": "b2", "type": "boiler", "bus": "heat", "fuel": "coal", "p_th_max_mw": 5, "efficiency_frac": 0.8}])
+    f = r.flows_frame()
+    assert (f["b1@heat"].iloc[24:72] == 0).all() and f["b1@heat"].iloc[:24].sum() >= 0
+    assert {"maintenance_start", "maintenance_end"} <= set(r.events.event)
