@@ -15,15 +15,20 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+import yaml
 
 from parkapp import schema_ui, tables, widgets
 from twin.errors import Problem
 from twin.i18n import option, t
-from twin.schema import Grid
+from twin.schema import Grid, Scenario
 
 GRID_PATHS = ["import_max_mw", "export_max_mw", "tariff", "emission_factor.basis",
               "emission_factor.region", "emission_factor.year", "emission_factor.t_co2_per_mwh"]
-BUS_FIELDS = {"bus", "el_bus", "heat_bus", "fuel_bus", "flue_bus", "from_bus", "to_bus"}
+BUS_FIELDS = {"bus", "el_bus", "heat_bus", "fuel_bus", "flue_bus", "from_bus", "to_bus", "cargo_bus", "depot_bus"}
+# Columns whose choices are the names of a section of the technology library.
+LIBRARY_CHOICES = {("converter", "preset"): "converters", ("storage", "preset"): "stores",
+                   ("fleet", "vehicle"): "vehicles"}
+HIDDEN = {"mtbf_h", "mttr_h"}  # reliability stays as in the file (defaults from the library)
 
 
 @dataclass
@@ -75,6 +80,16 @@ def sector_choices() -> list[str]:
     return _data_csv("sectors.csv")["sector"].tolist()
 
 
+@cache
+def library_names(section: str) -> tuple[str, ...]:
+    """Preset names of a section of the technology library (converters, stores, vehicles)."""
+    try:
+        text = resources.files("twin.data").joinpath("technologies.yaml").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ()
+    return tuple((yaml.safe_load(text) or {}).get(section, {}) or ())
+
+
 def grid_form(edited: dict, lang: str, key: str, router: Router) -> dict:
     """Grid section: import/export limits, tariff, emission-factor basis, region, year."""
     grid = copy.deepcopy(edited.get("grid", {}))
@@ -99,8 +114,10 @@ def grid_form(edited: dict, lang: str, key: str, router: Router) -> dict:
     return grid
 
 
-def _choices(name: str, edited: dict) -> list | None:
-    """Choices of a table column that refers to other parts of the scenario."""
+def _choices(name: str, edited: dict, table: str = "") -> list | None:
+    """Choices of a table column that refers to other parts of the scenario or the library."""
+    if (table, name) in LIBRARY_CHOICES:
+        return list(library_names(LIBRARY_CHOICES[(table, name)])) or None
     if name in BUS_FIELDS:
         return [b.get("id") for b in edited.get("buses", [{"id": "el"}, {"id": "heat"}])]
     if name == "owner":
@@ -124,10 +141,11 @@ def _origin(key: str, items: list[dict], lang: str) -> list[dict]:
 
 
 def items_editor(items: list[dict], specs: list[schema_ui.FieldSpec], edited: dict, *,
-                 lang: str, key: str, new_item: dict | None = None) -> list[dict]:
+                 lang: str, key: str, table: str = "", new_item: dict | None = None) -> list[dict]:
     """An editable table of scenario items (rows can be added and removed)."""
     origin = _origin(key, items, lang)
-    config = {s.path: widgets.column_config(s, lang, _choices(s.name, edited)) for s in specs}
+    config = {s.path: widgets.column_config(s, lang, _choices(s.name, edited, table)) for s in specs}
+    config[tables.ROW] = None  # hidden
     frame = st.data_editor(tables.items_frame(origin, specs), key=key, num_rows="dynamic", hide_index=True,
                            column_config=config, width="stretch")
     return tables.frame_items(frame, specs, origin, new_item)
@@ -139,9 +157,10 @@ def asset_tables(edited: dict, lang: str, key: str, router: Router) -> list[dict
     out: list[dict] = []
     for tag, model in schema_ui.asset_models().items():
         items = [a for a in assets if a.get("type") == tag]
-        specs = [s for s in schema_ui.asset_columns(model) if s.name not in ("mtbf_h", "mttr_h")]
+        specs = [s for s in schema_ui.asset_columns(model) if s.name not in HIDDEN]
         with st.expander(f"{option('asset_type', tag, lang)} · {len(items)}", expanded=bool(items)):
-            new = items_editor(items, specs, edited, lang=lang, key=f"{key}-assets-{tag}", new_item={"type": tag})
+            new = items_editor(items, specs, edited, lang=lang, key=f"{key}-assets-{tag}", table=tag,
+                               new_item={"type": tag})
             ids = {i.get("id") for i in [*items, *new] if i.get("id")}
             positions = {f"assets[{len(out) + n}]" for n in range(len(new))}
             router.add(st.container(), tuple(f"assets[{i}]" for i in ids) + tuple(positions), ids)
@@ -157,4 +176,18 @@ def enterprise_table(edited: dict, lang: str, key: str, router: Router) -> list[
     new = items_editor(items, schema_ui.enterprise_columns(), edited, lang=lang, key=f"{key}-enterprises")
     ids = {i.get("id") for i in [*items, *new] if i.get("id")}
     router.add(st.container(), ("enterprises",), ids)
+    return new
+
+
+def fleet_table(edited: dict, lang: str, key: str, router: Router) -> list[dict] | None:
+    """The truck fleets (vehicle type, count, trips); None when the schema has no fleets."""
+    model = schema_ui.list_item_model(Scenario, "fleets")
+    if model is None:
+        return None
+    items = edited.get("fleets", [])
+    specs = [s for s in schema_ui.item_columns(model) if s.name not in HIDDEN]
+    with st.expander(f"{option('asset_type', 'fleet', lang)} · {len(items)}", expanded=bool(items)):
+        new = items_editor(items, specs, edited, lang=lang, key=f"{key}-fleets", table="fleet")
+        ids = {i.get("id") for i in [*items, *new] if i.get("id")}
+        router.add(st.container(), ("fleets",), ids)
     return new

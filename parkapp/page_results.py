@@ -27,8 +27,10 @@ def kpi_cards(kpis: dict, base: dict | None, lang: str) -> None:
         for col, key in zip(st.columns(4), HEADLINE[start:start + 4], strict=False):
             delta = None
             if base is not None and key in base:
-                diff = kpi_display(key, kpis.get(key, 0.0), lang) - kpi_display(key, base[key], lang)
-                delta = f"{diff:+,.3g}" if abs(diff) < 1000 else f"{diff:+,.0f}"
+                new, old = kpi_display(key, kpis.get(key, 0.0), lang), kpi_display(key, base[key], lang)
+                diff = new - old
+                if abs(diff) > 1e-9 * max(1.0, abs(old)):
+                    delta = f"{diff:+,.3g}" if abs(diff) < 1000 else f"{diff:+,.0f}"
             worse = "inverse" if any(w in key for w in LOWER_IS_BETTER) else "normal"
             col.metric(kpi_label(key, lang), format_kpi_value(key, kpis.get(key, 0.0), lang), delta=delta,
                        delta_color=worse, border=True)

@@ -84,6 +84,9 @@ def _editors(ws: state.Workspace, lang: str, router: editors.Router) -> dict:
     edited["assets"] = editors.asset_tables(ws.edited, lang, key, router)
     st.subheader(t("ui.enterprises_section", lang))
     edited["enterprises"] = editors.enterprise_table(ws.edited, lang, key, router)
+    fleets = editors.fleet_table(ws.edited, lang, key, router)
+    if fleets is not None and (fleets or "fleets" in ws.edited):
+        edited["fleets"] = fleets
     return edited
 
 

@@ -142,6 +142,21 @@ def asset_columns(model: type[BaseModel]) -> list[FieldSpec]:
     return [s for s in specs if s is not None]
 
 
+def list_item_model(model: type[BaseModel], name: str) -> type[BaseModel] | None:
+    """Item model of a list field (``Scenario.fleets`` -> ``Fleet``), None if absent."""
+    info = model.model_fields.get(name)
+    if info is None or typing.get_origin(info.annotation) is not list:
+        return None
+    item = typing.get_args(info.annotation)[0]
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+
+
+def item_columns(model: type[BaseModel]) -> list[FieldSpec]:
+    """Table columns of a list item model: all its scalar fields."""
+    specs = [field_spec(model, p) for p in scalar_paths(model)]
+    return [s for s in specs if s is not None]
+
+
 # Enterprise columns planners edit most; calendars and profiles stay as in the file.
 ENTERPRISE_PATHS = ["id", "name", "sector", "shift", "demand.electricity_mwh", "demand.heat_mwh",
                     "base_load_frac", "el_bus", "heat_bus"]

@@ -1,8 +1,8 @@
 """Lists of scenario items (assets, enterprises) to editable tables and back. No streamlit.
 
-A row keeps the index of the item it came from, so fields the table does not
-show (calendars, power curves, maintenance) survive an edit; rows with a new
-index are new items. Cells the file leaves out show the schema default and are
+A row keeps, in the hidden column ``ROW``, the position of the item it came
+from, so fields the table does not show (calendars, power curves, maintenance)
+survive an edit; rows without it are new items. Cells the file leaves out show the schema default and are
 left out again unless changed.
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from parkapp.schema_ui import FieldSpec, coerce
 
 _MISSING = object()
+ROW = "_row"  # hidden column: position of the item a row came from
 
 
 def get_path(item: dict, path: str, default: Any = _MISSING) -> Any:
@@ -48,8 +48,9 @@ def del_path(item: dict, path: str) -> None:
 
 def items_frame(items: list[dict], specs: list[FieldSpec]) -> pd.DataFrame:
     """One row per item, one column per field path; absent fields show their default."""
-    rows = [{s.path: get_path(item, s.path, s.default) for s in specs} for item in items]
-    frame = pd.DataFrame(rows, columns=[s.path for s in specs])
+    rows = [{ROW: i, **{s.path: get_path(item, s.path, s.default) for s in specs}} for i, item in enumerate(items)]
+    frame = pd.DataFrame(rows, columns=[ROW, *[s.path for s in specs]])
+    frame[ROW] = frame[ROW].astype("float64")
     for s in specs:
         if s.kind in ("float", "int"):
             frame[s.path] = pd.to_numeric(frame[s.path], errors="coerce").astype("float64")
@@ -79,9 +80,10 @@ def frame_items(frame: pd.DataFrame, specs: list[FieldSpec], base_items: list[di
                 new_item: dict | None = None) -> list[dict]:
     """Edited table rows back to scenario items, merged over the items they came from."""
     out = []
-    for idx, row in frame.iterrows():
-        known = isinstance(idx, int | np.integer) and 0 <= int(idx) < len(base_items)
-        base = base_items[int(idx)] if known else {}
+    for _, row in frame.iterrows():
+        position = row.get(ROW)
+        known = position is not None and not pd.isna(position) and 0 <= int(position) < len(base_items)
+        base = base_items[int(position)] if known else {}
         item = copy.deepcopy(base) if known else copy.deepcopy(new_item or {})
         for spec in specs:
             had = get_path(base, spec.path) is not _MISSING

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 
 
-def golden_tables(results: twin.Results) -> tuple[dict, "object"]:
+def golden_tables(results: twin.Results) -> tuple[dict, object]:
     """KPIs and the daily sum of every port (what the golden test compares)."""
     daily = results.flows_frame().resample("D").sum()
     daily.index = daily.index.strftime("%Y-%m-%d")

@@ -1,12 +1,247 @@
-"""The Streamlit page runs without exceptions (AppTest)."""
+"""The browser app (app.py + parkapp) under Streamlit's AppTest, and its pure helpers.
+
+Every page runs without exceptions, widgets change the results, bad uploads show
+clear errors and no traceback, sessions do not share edits, and the scenario
+helpers (uploads, overlays, tables) keep their promises.
+"""
 
 from __future__ import annotations
 
-from conftest import ROOT
+import copy
+
+import pytest
+import yaml
+from conftest import ROOT, SCENARIOS
 from streamlit.testing.v1 import AppTest
 
+from parkapp import editors, schema_ui, tables
+from parkapp.scenarios import (MAX_UPLOAD_BYTES, canonical, check, overlay, shipped_names, shipped_raw,
+                               upload_raw)
+from twin.errors import InputError
+from twin.i18n import LANGS, has
+from twin.scenario import deep_merge
+from twin.schema import Grid, Scenario
 
-def test_app_runs_the_first_scenario():
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    assert not app.exception
-    assert len(app.metric) == 4
+APP = str(ROOT / "app.py")
+PV_TABLE = "shipped-reference_baseline.yaml-0-assets-pv"
+
+
+def start() -> AppTest:
+    """The app on its first page (Scenario, reference park, Chinese)."""
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    at.radio(key="page").set_value(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.radio(key="source_kind").set_value("upload").run()
+    at.file_uploader(key="upload").set_value((name, content, "application/x-yaml")).run()
+    return at
+
+
+@pytest.fixture(scope="module")
+def results_app() -> AppTest:
+    """One session on the Results page of the reference park (shared to keep the suite fast)."""
+    return goto(start(), "results")
+
+
+# --- pages ---------------------------------------------------------------------------
+
+def test_scenario_page_shows_schema_forms_in_chinese():
+    at = start()
+    assert at.title[0].value == "零碳园区数字孪生"
+    labels = [n.label for n in at.number_input]
+    assert any("最大购电功率" in label and "[MW]" in label for label in labels)
+    assert {d.key for d in at.data_editor} >= {PV_TABLE, "shipped-reference_baseline.yaml-0-enterprises"}
+    assert not at.error
+
+
+def test_results_page_shows_kpis_and_indicator_panel(results_app):
+    at = results_app
+    assert len(at.metric) == 8
+    assert "单位能耗碳排放 [tCO₂/tce]" in metrics(at)
+    assert any("核心指标" in e.value for e in at.error)  # the reference park fails the core indicator
+    panel = at.dataframe(key="indicator_table").value
+    assert "单位能耗碳排放" in panel.iloc[:, 0].tolist()
+    assert [tab.label for tab in at.tabs][:3] == ["逐时调度", "月度能源", "能流桑基图"]
+    assert {b.label for b in at.get("download_button")} >= {"关键指标 CSV", "逐时能流 CSV"}
+
+
+def test_results_widgets_filter_and_switch(results_app):
+    at = results_app
+    at.selectbox(key="dispatch_bus").set_value("heat").run()
+    at.slider(key="dispatch_week").set_value(30).run()
+    at.radio(key="sankey_by").set_value("sector").run()
+    at.text_input(key="ev_text").set_value("Spring Festival").run()
+    assert not at.exception
+    assert all("Spring Festival" in d for d in at.dataframe(key="events_table").value["detail"])
+
+
+def test_compare_page_shows_differences():
+    at = goto(start(), "compare")
+    assert len(at.multiselect(key="compare_pick").value) == 2
+    table = at.dataframe(key="compare_table").value
+    assert any(str(c).startswith("差值") for c in table.columns)
+    assert len(at.dataframe(key="compare_indicators").value) == 2
+    at.toggle(key="compare_all").set_value(True).run()
+    assert len(at.dataframe(key="compare_table").value) > len(table)
+
+
+def test_language_switch_to_english_everywhere(results_app):
+    at = results_app
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value.startswith("Park Twin")
+    assert "Carbon emissions per unit of energy consumption [tCO₂/tce]" in metrics(at)
+    assert [tab.label for tab in at.tabs][0] == "Hourly dispatch"
+    at.radio(key="lang").set_value("zh").run()
+    assert at.title[0].value == "零碳园区数字孪生"
+
+
+# --- widgets change the results --------------------------------------------------------
+
+def test_factor_basis_and_pv_table_change_results():
+    at = start()
+    before = metrics(goto(at, "results"))
+    goto(at, "scenario")
+    at.selectbox(key="shipped-reference_baseline.yaml-0-grid-emission_factor.basis").set_value("national_fossil").run()
+    at.session_state[PV_TABLE] = {"edited_rows": {0: {"p_dc_mw": 60.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.error
+    edits = at.session_state["workspace"].overlay
+    assert edits["grid"] == {"emission_factor": {"basis": "national_fossil"}}
+    assert edits["assets"] == [{"id": "pv_roof_electronics", "p_dc_mw": 60.0}]
+    after = metrics(goto(at, "results"))
+    assert after["分布式光伏发电量 [MWh]"] != before["分布式光伏发电量 [MWh]"]
+    assert after["净二氧化碳排放 [tCO₂]"] != before["净二氧化碳排放 [tCO₂]"]
+    assert any(m.delta for m in at.metric)  # changes against the base are shown
+
+
+def test_edits_survive_a_visit_to_another_page():
+    at = start()
+    at.number_input(key="shipped-reference_baseline.yaml-0-grid-import_max_mw").set_value(300.0).run()
+    goto(goto(at, "results"), "scenario")
+    assert at.number_input(key="shipped-reference_baseline.yaml-0-grid-import_max_mw").value == 300.0
+
+
+def test_validation_error_appears_beside_its_table():
+    at = start()
+    at.session_state[PV_TABLE] = {"edited_rows": {0: {"owner": "nobody"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    pv = next(e for e in at.expander if e.label.startswith("分布式光伏"))
+    assert any("unknown owner 'nobody'" in e.value for e in pv.error)
+    assert not at.get("download_button")  # no download of an invalid scenario
+    goto(at, "results")
+    assert any("unknown owner" in e.value for e in at.error)
+
+
+def test_sessions_do_not_share_edits():
+    first, second = start(), start()
+    first.selectbox(key="shipped-reference_baseline.yaml-0-grid-emission_factor.basis").set_value("national_fossil").run()
+    second.run()
+    assert second.session_state["workspace"].changes == 0
+    assert second.selectbox(key="shipped-reference_baseline.yaml-0-grid-emission_factor.basis").value == "regional"
+
+
+# --- uploads -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"name: [unclosed\n", "malformed YAML"),
+    (b"- just\n- a list\n", "expected a mapping"),
+    (b"extends: ../../etc/passwd\nname: x\n", "only a shipped scenario can be extended"),
+    (b"\xff\xfe\x00bad", "UTF-8"),
+    (b"#" * (MAX_UPLOAD_BYTES + 1), "file too large"),
+])
+def test_bad_upload_shows_error_and_no_traceback(content, expected):
+    at = upload(start(), "bad.yaml", content)
+    assert not at.exception
+    assert any(expected in e.value for e in at.error), [e.value for e in at.error]
+    assert at.session_state["workspace"].origin == "shipped"  # the previous scenario stays
+
+
+def test_upload_that_names_a_server_file_cannot_read_it():
+    text = yaml.safe_dump({"extends": "mini.yaml", "name": "sneaky",
+                           "site": {"weather": {"source": "epw", "path": "/etc/passwd"}}})
+    at = upload(start(), "sneaky.yaml", text.encode())
+    assert at.session_state["workspace"].origin == "upload"
+    goto(at, "results")
+    assert not at.exception
+    assert at.error and not at.metric
+
+
+def test_good_upload_extending_a_shipped_scenario_runs():
+    text = "extends: mini.yaml\nname: Mini with more PV\nassets:\n  - {id: pv_roof, p_dc_mw: 16}\n"
+    at = upload(start(), "more_pv.yaml", text.encode())
+    assert any("more_pv.yaml" in s.value for s in at.success)
+    goto(at, "results")
+    assert at.metric and not at.error
+
+
+# --- pure helpers ------------------------------------------------------------------------
+
+def test_upload_errors_name_the_uploaded_file_like_the_cli():
+    with pytest.raises(InputError) as info:
+        upload_raw("mine.yaml", b"site: {latitude_deg: [\n")
+    problem = info.value.problems[0]
+    assert problem.file == "mine.yaml" and "malformed YAML" in problem.message and problem.field.startswith("line")
+
+
+def test_uploaded_scenario_is_checked_against_an_empty_folder():
+    raw = upload_raw("x.yaml", b"extends: mini.yaml\nname: x\n")
+    scenario = check(raw, "x.yaml", "upload")
+    assert scenario._base_dir != SCENARIOS and not any(scenario._base_dir.glob("*"))
+
+
+def test_every_shipped_scenario_loads_as_a_mapping():
+    for name in shipped_names():
+        assert check(shipped_raw(name), name, "shipped").name
+
+
+def test_overlay_round_trips_through_deep_merge():
+    base = shipped_raw("reference_baseline.yaml")
+    edited = copy.deepcopy(base)
+    edited["grid"]["import_max_mw"] = 300
+    edited["assets"] = [a for a in edited["assets"] if a["id"] != "bess_park"]
+    edited["assets"].append({"id": "pv_new", "type": "pv", "p_dc_mw": 5})
+    edited["enterprises"][0]["demand"]["heat_mwh"] = 1000
+    over = overlay(base, edited)
+    assert {"id": "bess_park", "remove": True} in over["assets"]
+    assert canonical(deep_merge(base, over)) == canonical(edited) or _same_items(deep_merge(base, over), edited)
+    assert overlay(base, copy.deepcopy(base)) is None
+
+
+def _same_items(a: dict, b: dict) -> bool:
+    key = lambda items: sorted(items, key=lambda i: i["id"])  # noqa: E731
+    return canonical({**a, "assets": key(a["assets"])}) == canonical({**b, "assets": key(b["assets"])})
+
+
+def test_table_round_trip_keeps_hidden_fields_and_defaults_out():
+    items = [{"id": "b1", "type": "battery", "p_max_mw": 5, "e_max_mwh": 10, "maintenance": [{"start": "2025-03-01", "days": 2}]}]
+    specs = schema_ui.asset_columns(schema_ui.asset_models()["battery"])
+    frame = tables.items_frame(items, specs)
+    assert frame.loc[0, "eta_charge_frac"] == 0.95  # the default is shown
+    frame.loc[0, "p_max_mw"] = 8.0
+    back = tables.frame_items(frame, specs, items, {"type": "battery"})
+    assert back == [{**items[0], "p_max_mw": 8.0}]
+
+
+def test_every_edited_field_has_chinese_and_english_labels():
+    specs = [schema_ui.field_spec(Grid, p) for p in editors.GRID_PATHS]
+    for model in schema_ui.asset_models().values():
+        specs += schema_ui.asset_columns(model)
+    specs += schema_ui.enterprise_columns()
+    fleet = schema_ui.list_item_model(Scenario, "fleets")
+    specs += schema_ui.item_columns(fleet) if fleet else []
+    missing = {f"{s.model}.{s.path}" for s in specs for lang in LANGS
+               if not (has(f"fields.{s.model}.{s.path}", lang) or has(f"fields.{s.path}", lang))}
+    assert not missing, f"add these fields to twin/data/i18n.yaml: {sorted(missing)}"

@@ -53,9 +53,12 @@ def scaled(sc: Scenario, factor: int) -> Scenario:
     if factor == 1:
         return sc
     data = sc.model_dump(mode="json")
-    for key in ("enterprises", "assets"):
+    for key in ("enterprises", "assets", "fleets"):
         items = data[key]
         data[key] = [_copy(item, k) for k in range(factor) for item in items]
+    for bus in data["buses"]:  # offtakes grow with the park
+        if bus.get("offtake"):
+            bus["offtake"]["max_per_h"] *= factor
     data["grid"]["import_max_mw"] *= factor
     data["grid"]["export_max_mw"] *= factor
     return validate(data, source=f"{sc._source} x{factor}", base_dir=sc._base_dir)
@@ -78,7 +81,10 @@ def bench(path: str | None, repeat: int, scales: list[int]) -> str:
     cold = time.perf_counter() - t0
     t_run = median_time(lambda: run(sc), repeat)
     t_mc = median_time(modelchain_year(sc), repeat)
-    lines = [f"scenario: {sc.name} ({len(sc.enterprises)} enterprises, {len(sc.assets)} assets)",
+    ports = len(run(sc).port_names)
+    trucks = sum(f.count for f in sc.fleets)
+    lines = [f"scenario: {sc.name} ({len(sc.enterprises)} enterprises, {len(sc.assets)} assets, "
+             f"{ports} ports, {trucks} trucks)",
              f"first run (weather, PV and demand built and cached): {cold:.3f} s",
              f"full-year run, median of {repeat}:        {t_run:.3f} s",
              f"pvlib ModelChain year, median of {repeat}:  {t_mc:.3f} s",
@@ -87,5 +93,6 @@ def bench(path: str | None, repeat: int, scales: list[int]) -> str:
         big = scaled(sc, factor)
         run(big)
         t = median_time(lambda b=big: run(b), max(1, repeat // 2))
-        lines.append(f"scale x{factor:<3d} ({len(big.enterprises)} enterprises, {len(big.assets)} assets): {t:.3f} s")
+        lines.append(f"scale x{factor:<3d} ({len(big.enterprises)} enterprises, {len(big.assets)} assets, "
+                     f"{sum(f.count for f in big.fleets)} trucks): {t:.3f} s")
     return "\n".join(lines)

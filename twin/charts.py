@@ -27,8 +27,11 @@ COLORS = {
     "pv": "#f2b701", "wind": "#3fb1b5", "grid_import": "#7f7f7f", "grid_export": "#c7c7c7",
     "storage_discharge": "#8e6bbf", "storage_charge": "#c5b0e0", "storage_losses": "#c5b0e0",
     "curtailment": "#e4d27a", "dump": "#f4b6a6", "unserved": "#d62728", "demand": "#222222",
-    "boiler_coal": "#4d4d4d", "boiler_natural_gas": "#f28e2b", "boiler_biomass": "#8c6d31",
-    "boiler_electricity": "#4e79a7", "boiler_diesel": "#9c755f", "heat_pump": "#59a14f",
+    "coal_boiler": "#4d4d4d", "gas_boiler": "#f28e2b", "biomass_boiler": "#8c6d31", "electric_boiler": "#4e79a7",
+    "hydrogen_boiler": "#76b7b2", "gas_chp": "#e15759", "air_source_heat_pump": "#59a14f",
+    "water_source_heat_pump": "#8cd17d", "waste_heat_recovery": "#17becf", "waste_heat_pump": "#86bcb6",
+    "electrolyser_alkaline": "#76b7b2", "ccus_amine": "#b07aa1", "enterprise_waste_heat": "#ff9da7",
+    "link": "#bcbd22",
     "conversion_losses": "#bab0ac", "ambient_heat": "#a0cbe8", "scope2": "#7f7f7f",
 }
 SANKEY_COLORS = {"bus": "#1f77b4", "src": "#f2b701", "conv": "#59a14f", "user": "#9467bd", "sink": "#bab0ac"}
@@ -48,13 +51,19 @@ def category_label(category: str, lang: str) -> str:
     return option("asset_type", category, lang).replace("_", " ")
 
 
+BOILER_PRESETS = {"coal": "coal_boiler", "natural_gas": "gas_boiler", "biomass": "biomass_boiler",
+                  "electricity": "electric_boiler", "hydrogen": "hydrogen_boiler"}
+
+
 def asset_technology(r: Results) -> dict[str, str]:
-    """Technology category of each asset id (``boiler_coal``, ``heat_pump``, a preset)."""
+    """Technology of each asset id as a library preset name (``coal_boiler``, ``ccus_amine``)."""
     out = {}
     for a in r.scenario.assets:
         kind = getattr(a, "type", "asset")
         if kind == "boiler":
-            out[a.id] = f"boiler_{a.fuel}"
+            out[a.id] = BOILER_PRESETS.get(a.fuel, f"{a.fuel}_boiler")
+        elif kind == "heat_pump":
+            out[a.id] = f"{a.source}_source_heat_pump"
         else:
             out[a.id] = getattr(a, "preset", None) or kind
     return out

@@ -7,12 +7,12 @@ from collections import Counter
 
 from twin.converters import ATMOSPHERE, compatible, converter_specs
 from twin.errors import InputError, Problem
-from twin.fleets import fleet_specs
-from twin.technologies import preset
 from twin.factors import grid_factor_exists
+from twin.fleets import fleet_specs
 from twin.schema import Scenario
 from twin.sectors import sector_names
 from twin.tariffs import tariff_names
+from twin.technologies import preset
 from twin.units import carriers, fuels
 
 # Ids the kernel uses for slack ports; assets and enterprises may not take them.

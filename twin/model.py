@@ -7,10 +7,10 @@ import numpy as np
 import simpy
 
 from twin.agents import CCUSOperator, EnterpriseAgent, FleetAgent, StorageOperator
+from twin.agents.fleet import FIRST_DEPARTURE_H
 from twin.ledger import Ledger
 from twin.network import Network
 from twin.physics.storage import DayContext
-from twin.agents.fleet import FIRST_DEPARTURE_H
 from twin.processes import HOURS_PER_DAY, daily_cycle, failures, fleet_days, maintenance
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from twin.converters import ATMOSPHERE, ConverterSpec, converter_specs
 from twin.enterprises import EnterpriseInputs, enterprise_inputs
-from twin.errors import InputError, Problem
+from twin.errors import InputError
 from twin.fleets import FleetSpec, fleet_specs
 from twin.inputs import TimeAxis, cached, import_prices, pv_per_mw, time_axis, weather_key, wind_mw
 from twin.network_arrays import converter_arrays, store_specs

@@ -110,7 +110,6 @@ class Offtake(Strict):
     kind: Literal["co2_storage", "co2_utilisation", "recycling", "sales", "export"] = Field(description="Where it goes (accounted by kind)")
     max_per_h: float = Field(ge=0, description="Limit per hour in the bus unit (t/h, m3/h, MW)")
     price_cny_per_unit: float = Field(0.0, description="Revenue (+) or cost (-) per unit shipped [CNY]")
-    by_truck: str | None = Field(None, description="Fleet id that carries it (trips follow the tonnes)")
 
 
 class Bus(Strict):
