@@ -43,6 +43,14 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def table(at: AppTest, column: str):
+    """The first table (st.dataframe) with a column whose name starts with ``column``."""
+    for frame in at.dataframe:
+        if any(str(c).startswith(column) for c in frame.value.columns):
+            return frame.value
+    raise AssertionError(f"no table with column {column!r}")
+
+
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     at.radio(key="source_kind").set_value("upload").run()
     at.file_uploader(key="upload").set_value((name, content, "application/x-yaml")).run()
@@ -71,7 +79,7 @@ def test_results_page_shows_kpis_and_indicator_panel(results_app):
     assert len(at.metric) == 8
     assert "单位能耗碳排放 [tCO₂/tce]" in metrics(at)
     assert any("核心指标" in e.value for e in at.error)  # the reference park fails the core indicator
-    panel = at.dataframe(key="indicator_table").value
+    panel = table(at, "指标")
     assert "单位能耗碳排放" in panel.iloc[:, 0].tolist()
     assert [tab.label for tab in at.tabs][:3] == ["逐时调度", "月度能源", "能流桑基图"]
     assert {b.label for b in at.get("download_button")} >= {"关键指标 CSV", "逐时能流 CSV"}
@@ -84,17 +92,16 @@ def test_results_widgets_filter_and_switch(results_app):
     at.radio(key="sankey_by").set_value("sector").run()
     at.text_input(key="ev_text").set_value("Spring Festival").run()
     assert not at.exception
-    assert all("Spring Festival" in d for d in at.dataframe(key="events_table").value["detail"])
+    assert all("Spring Festival" in d for d in table(at, "detail")["detail"])
 
 
 def test_compare_page_shows_differences():
     at = goto(start(), "compare")
     assert len(at.multiselect(key="compare_pick").value) == 2
-    table = at.dataframe(key="compare_table").value
-    assert any(str(c).startswith("差值") for c in table.columns)
-    assert len(at.dataframe(key="compare_indicators").value) == 2
+    kpis = table(at, "差值 %")
+    assert len(table(at, "情景")) == 2  # the core indicator of each scenario
     at.toggle(key="compare_all").set_value(True).run()
-    assert len(at.dataframe(key="compare_table").value) > len(table)
+    assert len(table(at, "差值 %")) > len(kpis)
 
 
 def test_language_switch_to_english_everywhere(results_app):
@@ -158,9 +165,9 @@ def test_sessions_do_not_share_edits():
 @pytest.mark.parametrize(("content", "expected"), [
     (b"name: [unclosed\n", "malformed YAML"),
     (b"- just\n- a list\n", "expected a mapping"),
-    (b"extends: ../../etc/passwd\nname: x\n", "only a shipped scenario can be extended"),
+    (b"extends: ../../etc/passwd\nname: x\n", "只能继承内置情景"),
     (b"\xff\xfe\x00bad", "UTF-8"),
-    (b"#" * (MAX_UPLOAD_BYTES + 1), "file too large"),
+    (b"#" * (MAX_UPLOAD_BYTES + 1), "文件过大"),
 ])
 def test_bad_upload_shows_error_and_no_traceback(content, expected):
     at = upload(start(), "bad.yaml", content)

@@ -179,3 +179,17 @@ def _cast_scenario(**parts) -> dict:
 def test_bad_cast_input(write_scenario, capsys, parts, expect):
     lines = fails(capsys, ["validate", str(write_scenario(_cast_scenario(**parts)))])
     assert any(expect in line for line in lines), lines
+
+
+@pytest.mark.parametrize("change,expect", [
+    (lambda d: d["site"]["weather"].update(site="atlantis"), "site.weather.site: unknown site 'atlantis'"),
+    (lambda d: d["site"].update(timezone="Mars/Olympus"), "site.timezone: unknown time zone"),
+    (lambda d: d["site"].update(latitude_deg=60, longitude_deg=10, weather={"source": "synthetic"}), "outside China"),
+    (lambda d: d["assets"].append({"id": "wt", "type": "wind", "turbine_type": "XYZ/123", "hub_height_m": 100}),
+     "assets[wt].turbine_type (id wt): unknown turbine 'XYZ/123'"),
+])
+def test_bad_site_and_wind(write_scenario, capsys, change, expect):
+    data = mini_dict()
+    change(data)
+    lines = fails(capsys, ["validate", str(write_scenario(data))])
+    assert any(expect in line for line in lines), lines

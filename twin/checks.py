@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from difflib import get_close_matches
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
 
 from twin.converters import ATMOSPHERE, compatible, converter_specs
 from twin.errors import InputError, Problem
+from twin.physics import sites, wind
 from twin.factors import grid_factor_exists
 from twin.fleets import fleet_specs
 from twin.schema import Scenario
@@ -38,6 +43,7 @@ def check_references(sc: Scenario, source: str) -> list[Problem]:
     problems = [
         *_ids(sc, source), *_buses(sc, source), *_owners(sc, source),
         *_data_keys(sc, source), *_period(sc, source), *_materials(sc, source),
+        *_site(sc, source), *_wind(sc, source),
     ]
     return problems or [*_specs(sc), *_stores(sc, source)]
 
@@ -57,6 +63,37 @@ def _specs(sc: Scenario) -> list[Problem]:
     except InputError as exc:
         problems += exc.problems
     return problems
+
+
+def _site(sc: Scenario, source: str) -> list[Problem]:
+    """Time zone, and what the synthetic weather needs: a known site or coordinates in China."""
+    out = []
+    try:
+        ZoneInfo(sc.site.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        out.append(Problem(source, "site.timezone", f"unknown time zone {sc.site.timezone!r} (e.g. Asia/Shanghai)"))
+    w = sc.site.weather
+    if w.source == "synthetic":
+        try:
+            sites.climate_at(sc.site.latitude_deg, sc.site.longitude_deg, sc.site.altitude_m, w.site)
+        except ValueError as exc:
+            field = "site.weather.site" if w.site else "site.latitude_deg"
+            out.append(Problem(source, field, str(exc)))
+    return out
+
+
+def _wind(sc: Scenario, source: str) -> list[Problem]:
+    """Wind turbines must name a library turbine or give a usable power curve."""
+    out = []
+    for a in (a for a in sc.assets if a.type == "wind"):
+        if a.turbine_type is not None and a.turbine_type not in wind.turbine_types():
+            close = get_close_matches(a.turbine_type, wind.turbine_types(), n=3)
+            out.append(Problem(source, f"assets[{a.id}].turbine_type", f"unknown turbine {a.turbine_type!r}"
+                               f" (close: {', '.join(close) or 'none'}; or give power_curve)", a.id))
+        if a.power_curve is not None:
+            for msg in wind.check_power_curve(np.array(a.power_curve.speed_m_s), np.array(a.power_curve.power_mw)):
+                out.append(Problem(source, f"assets[{a.id}].power_curve", msg, a.id))
+    return out
 
 
 def _capture_sources(sc: Scenario, specs) -> list[Problem]:
