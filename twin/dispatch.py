@@ -58,7 +58,7 @@ def settle_block(net: Network, flows: np.ndarray, soc_out: np.ndarray, hours: sl
         for b in late:
             _settle_bus(net, f, soc_out, hours, b, plan, first=False)
     for b in net.order:  # whatever still moves closes by slack alone
-        f[:, net.slack[b].ports] = 0.0
+        f[:, net.slack_ports[b]] = 0.0
         _close(net.slack[b], f, _residual(net, f, b))
 
 
@@ -77,12 +77,10 @@ def _fixed_flows(net: Network, f: np.ndarray, hours: slice, plan: BlockPlan) -> 
         f[:, net.el_ports] += el_flex - _moved(el_flex, net.import_price[hours])
     f[:, net.source_ports] = net.source_mw[hours] * plan.source_avail
     if len(net.fleets):
+        fl = net.fleet_index
         f[:, net.fleet_ports[:, 0]] = -plan.fleet_load
-        co2 = net.fleet_ports[:, 1] >= 0
-        per_unit = np.array([x.co2_t_per_unit for x in net.fleets])
-        f[:, net.fleet_ports[co2, 1]] = plan.fleet_load[:, co2] * per_unit[co2]
-        tank = net.fleet_ports[:, 2] >= 0
-        f[:, net.fleet_ports[tank, 2]] = -plan.fleet_cargo[:, tank]
+        f[:, fl.co2_port] = plan.fleet_load[:, fl.co2_fleet] * fl.co2_per_unit
+        f[:, fl.tank_port] = -plan.fleet_cargo[:, fl.tank_fleet]
 
 
 def _moved(flex: np.ndarray, price: np.ndarray) -> np.ndarray:
@@ -96,7 +94,8 @@ def _moved(flex: np.ndarray, price: np.ndarray) -> np.ndarray:
 
 def _settle_bus(net: Network, f: np.ndarray, soc_out: np.ndarray, hours: slice, b: int,
                 plan: BlockPlan, first: bool) -> None:
-    f[:, net.slack[b].ports] = 0.0
+    if not first:  # the first pass starts from a fresh ledger: slack ports are still 0
+        f[:, net.slack_ports[b]] = 0.0
     r = _residual(net, f, b)
     if net.conv_on_bus[b].size:
         r = _converters(net, f, hours, b, r, plan.conv_avail)
@@ -118,22 +117,22 @@ def _converters(net: Network, f: np.ndarray, hours: slice, b: int, r: np.ndarray
         room = np.maximum(c.absorb_frac[units] * inflow[:, None] - taken, 0.0)
         spare = np.where(supply, spare, np.minimum(spare, room))
     spare = _input_limits(net, f, hours, units, spare)
-    need = np.where(supply, np.maximum(-r, 0.0)[:, None], np.maximum(r, 0.0)[:, None])
-    x = _merit(net.conv_order[b][hours], spare, need, supply)
+    order = net.conv_order[b][hours]
+    x = np.zeros_like(spare)
+    if supply.any():
+        x += _merit(order, np.where(supply, spare, 0.0) if not supply.all() else spare, np.maximum(-r, 0.0))
+    if not supply.all():
+        x += _merit(order, np.where(supply, 0.0, spare), np.maximum(r, 0.0))
     _run(net, f, hours, units, x)
     return r + (x * c.mode[units]).sum(axis=1)
 
 
-def _merit(order: np.ndarray, spare: np.ndarray, need: np.ndarray, supply: np.ndarray) -> np.ndarray:
-    """Fill ``need`` with each group's spare capacity in merit order, hour by hour."""
-    x = np.zeros_like(spare)
+def _merit(order: np.ndarray, spare: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """Fill ``need`` [hours] with ``spare`` [hours, units] in merit ``order``, hour by hour."""
     rows = np.arange(spare.shape[0])[:, None]
-    for group in (supply, ~supply):
-        if not group.any():
-            continue
-        cap = np.where(group[order], spare[rows, order], 0.0)
-        before = np.cumsum(cap, axis=1) - cap
-        x[rows, order] += np.clip(need[rows, order] - before, 0.0, cap)
+    cap = spare[rows, order]
+    x = np.empty_like(spare)
+    x[rows, order] = np.clip(need[:, None] - (np.cumsum(cap, axis=1) - cap), 0.0, cap)
     return x
 
 

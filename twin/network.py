@@ -119,6 +119,24 @@ class SlackBatch:
 
 
 @dataclass
+class FleetIndex:
+    """Fleet columns as arrays: diesel CO2 ports and tank pickup ports."""
+
+    co2_port: np.ndarray
+    co2_fleet: np.ndarray
+    co2_per_unit: np.ndarray
+    tank_port: np.ndarray
+    tank_fleet: np.ndarray
+
+    @classmethod
+    def of(cls, ports: np.ndarray, fleets: list[FleetSpec]) -> FleetIndex:
+        co2 = np.flatnonzero(ports[:, 1] >= 0) if len(ports) else np.zeros(0, dtype=int)
+        tank = np.flatnonzero(ports[:, 2] >= 0) if len(ports) else np.zeros(0, dtype=int)
+        per_unit = np.array([fleets[i].co2_t_per_unit for i in co2], dtype=float)
+        return cls(ports[co2, 1] if len(ports) else co2, co2, per_unit, ports[tank, 2] if len(ports) else tank, tank)
+
+
+@dataclass
 class Materials:
     """Enterprise material ports: flow = sign x intensity x t_per_year x production share."""
 
@@ -187,6 +205,8 @@ class Network:
         self.late_flows = any(position[int(bus[p])] < position[int(c.ref_bus[u])]
                               for p, u in zip(c.oth_port, c.oth_conv, strict=True))
         self._trivial_buses(n)
+        self.slack_ports = [np.array(s.ports, dtype=int) for s in self.slack]
+        self.fleet_index = FleetIndex.of(self.fleet_ports, self.fleets)
         store_on = {s.bus: i for i, s in enumerate(self.stores)}
         cargo = [self.bus_ids.index(f.cargo_bus) if f.cargo_bus else -1 for f in self.fleets]
         self.cargo_store = np.array([store_on.get(c, -1) if c >= 0 else -1 for c in cargo], dtype=int)

@@ -84,20 +84,19 @@ def tou_arbitrage(ctx: DayContext) -> np.ndarray:
     that energy, net of what is stored. Surplus is absorbed at any hour.
     """
     d, price, p = ctx.deficit_mw, ctx.price_cny_per_mwh, ctx.params
-    cheap = price <= price.min() + 1e-9
-    worth = price * p.eta_charge_frac * p.eta_discharge_frac > price.min() + 1e-9
-    want = np.where(worth, np.maximum(d, 0.0), 0.0)
+    low = price.min()
     order = np.argsort(-price, kind="stable")
+    want = np.maximum(d[order], 0.0) * (price[order] * p.eta_charge_frac * p.eta_discharge_frac > low + 1e-9)
     usable_mwh = (p.e_max_mwh - p.e_min_mwh) * p.eta_discharge_frac
-    before = np.cumsum(want[order]) - want[order]
-    request = np.zeros_like(d)
-    request[order] = np.clip(usable_mwh - before, 0.0, want[order])
+    request = np.empty_like(d)
+    request[order] = np.clip(usable_mwh - (np.cumsum(want) - want), 0.0, want)
     need_mwh = request.sum() / p.eta_discharge_frac - max(ctx.soc_mwh - p.e_min_mwh, 0.0)
     need_mwh = min(max(need_mwh, 0.0), p.e_max_mwh - p.e_min_mwh)
-    grid_charge = cheap & (d >= 0.0)
-    if need_mwh > 0 and grid_charge.any():
-        rate = min(need_mwh / p.eta_charge_frac / grid_charge.sum(), p.p_max_mw)
-        request = np.where(grid_charge, -rate, request)
+    grid_charge = (price <= low + 1e-9) & (d >= 0.0)
+    if need_mwh > 0:
+        n = int(grid_charge.sum())
+        if n:
+            request[grid_charge] = -min(need_mwh / p.eta_charge_frac / n, p.p_max_mw)
     return np.where(d < 0.0, d, request)
 
 

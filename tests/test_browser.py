@@ -1,0 +1,155 @@
+"""The app in a real headless browser: ``streamlit run app.py`` on a free local port, driven
+by Playwright with the system Chromium (never a downloaded browser; loopback only).
+
+Walks a planner's path: load (Chinese), open Results of the reference park, switch to
+English, open Compare; checks the indicator panel and that no page shows a traceback.
+Screenshots go to tests/artifacts/ (git-ignored) and, for the README, to
+docs/screenshots/results.png and docs/screenshots/compare.png.
+Skips with the reason when /usr/bin/chromium or the playwright package is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 1900}
+
+
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is absent (Debian package 'chromium'; see .ci/run)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the 'playwright' package is not installed (pip install playwright; no browser download needed)"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 45.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The app served by ``streamlit run`` on a free loopback port."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS / "streamlit.log").open("w", encoding="utf-8")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    """A Chromium page (system browser, fresh profile, no background networking)."""
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="parktwin-chromium-")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS, viewport=VIEWPORT)
+        try:
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def _shot(page, name: str, readme: bool = False) -> None:
+    page.wait_for_timeout(1200)  # let plotly finish drawing
+    page.screenshot(path=str(ARTIFACTS / name))
+    if readme:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ARTIFACTS / name, SCREENSHOTS / name)
+
+
+def _no_traceback(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def _choose(page, label: str) -> None:
+    page.get_by_test_id("stSidebar").get_by_text(label, exact=True).click()
+
+
+def test_planner_walkthrough(server, page):
+    page.goto(server)
+    page.get_by_text("零碳园区数字孪生").first.wait_for(timeout=30_000)
+    page.get_by_text("电网、电价与排放因子").wait_for(timeout=30_000)
+    _no_traceback(page)
+    _shot(page, "scenario_zh.png")
+
+    started = time.monotonic()
+    _choose(page, "结果")
+    page.get_by_text("零碳园区指标").wait_for(timeout=30_000)
+    page.get_by_text("核心指标：单位能耗碳排放").first.wait_for(timeout=30_000)
+    first_results_s = time.monotonic() - started
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    assert page.get_by_test_id("stMetric").count() == 8
+    assert page.get_by_test_id("stDataFrame").count() >= 1  # the indicator table
+    _no_traceback(page)
+    _shot(page, "results_zh.png")
+
+    _choose(page, "English")
+    page.get_by_text("Zero-carbon park indicators").wait_for(timeout=30_000)
+    page.get_by_text("zero-carbon-park core indicator").first.wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    _no_traceback(page)
+    _shot(page, "results.png", readme=True)
+
+    _choose(page, "Compare")
+    page.get_by_text("Core indicator side by side").wait_for(timeout=60_000)
+    page.get_by_text("Download the comparison report").wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    _no_traceback(page)
+    _shot(page, "compare.png", readme=True)
+    (ARTIFACTS / "timing.txt").write_text(f"first results page in the browser: {first_results_s:.2f} s\n")
+    assert first_results_s < 30
