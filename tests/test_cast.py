@@ -202,3 +202,14 @@ def test_planned_maintenance_takes_the_asset_out(write_scenario):
     f = r.flows_frame()
     assert (f["b1@heat"].iloc[24:72] == 0).all() and f["b1@heat"].iloc[:24].sum() >= 0
     assert {"maintenance_start", "maintenance_end"} <= set(r.events.event)
+
+
+def test_motor_upgrade_scales_electricity_by_hand(write_scenario):
+    before = scenario(write_scenario, enterprises=[plant()])
+    upgraded = plant()
+    upgraded["motor_systems"] = {"motor_share_frac": 0.6, "motor_class_before": "IE1", "motor_class": "IE4",
+                                 "compressor_share_frac": 0.1, "compressor_grade_before": "grade3",
+                                 "compressor_grade": "grade1"}
+    after = scenario(write_scenario, enterprises=[upgraded])
+    factor = 1 + 0.6 * (0.876 / 0.926 - 1) + 0.1 * (0.80 / 1.00 - 1)
+    assert after.kpis["electricity_demand_mwh"] == pytest.approx(before.kpis["electricity_demand_mwh"] * factor)

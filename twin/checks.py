@@ -11,9 +11,10 @@ import numpy as np
 
 from twin.converters import ATMOSPHERE, compatible, converter_specs
 from twin.errors import InputError, Problem
-from twin.physics import sites, wind
 from twin.factors import grid_factor_exists
 from twin.fleets import fleet_specs
+from twin.motors import unknown_classes
+from twin.physics import sites, wind
 from twin.schema import Scenario
 from twin.sectors import sector_names
 from twin.tariffs import tariff_names
@@ -43,7 +44,7 @@ def check_references(sc: Scenario, source: str) -> list[Problem]:
     problems = [
         *_ids(sc, source), *_buses(sc, source), *_owners(sc, source),
         *_data_keys(sc, source), *_period(sc, source), *_materials(sc, source),
-        *_site(sc, source), *_wind(sc, source),
+        *_site(sc, source), *_wind(sc, source), *_motors(sc, source),
     ]
     return problems or [*_specs(sc), *_stores(sc, source)]
 
@@ -63,6 +64,12 @@ def _specs(sc: Scenario) -> list[Problem]:
     except InputError as exc:
         problems += exc.problems
     return problems
+
+
+def _motors(sc: Scenario, source: str) -> list[Problem]:
+    return [Problem(source, f"enterprises[{e.id}].motor_systems.{field}",
+                    f"unknown class {value!r} (twin/data/motor_systems.csv)", e.id)
+            for e in sc.enterprises if e.motor_systems for field, value in unknown_classes(e.motor_systems)]
 
 
 def _site(sc: Scenario, source: str) -> list[Problem]:
@@ -149,9 +156,12 @@ def _ids(sc: Scenario, source: str) -> list[Problem]:
             out.append(Problem(source, "buses", f"duplicate bus id {name!r}", name))
     for b in sc.buses:
         if b.carrier not in carriers():
-            out.append(Problem(source, f"buses[{b.id}].carrier", f"unknown carrier {b.carrier!r} (known: {', '.join(carriers())})", b.id))
+            known = ", ".join(carriers())
+            out.append(Problem(source, f"buses[{b.id}].carrier",
+                               f"unknown carrier {b.carrier!r} (known: {known})", b.id))
         if b.id in fuels() and b.carrier != b.id:
-            out.append(Problem(source, f"buses[{b.id}]", f"bus id {b.id!r} is the name of a fuel market; it must carry {b.id}", b.id))
+            out.append(Problem(source, f"buses[{b.id}]",
+                               f"bus id {b.id!r} is the name of a fuel market; it must carry {b.id}", b.id))
     for name, count in Counter(f.id for f in sc.fleets).items():
         if count > 1 or name in ids:
             out.append(Problem(source, "fleets", f"duplicate id {name!r}", name))
@@ -201,11 +211,13 @@ def _data_keys(sc: Scenario, source: str) -> list[Problem]:
             out.append(Problem(source, f"enterprises[{e.id}].sector",
                                f"unknown sector {e.sector!r} (known: {', '.join(sectors)})", e.id))
     if isinstance(sc.grid.tariff, str) and sc.grid.tariff not in tariff_names():
-        out.append(Problem(source, "grid.tariff", f"unknown tariff {sc.grid.tariff!r} (shipped: {', '.join(tariff_names())})"))
+        shipped = ", ".join(tariff_names())
+        out.append(Problem(source, "grid.tariff", f"unknown tariff {sc.grid.tariff!r} (shipped: {shipped})"))
     ef = sc.grid.emission_factor
     if ef.t_co2_per_mwh is None and not grid_factor_exists(ef.basis, ef.region, ef.year):
         out.append(Problem(source, "grid.emission_factor",
-                           f"no {ef.basis} factor for region {ef.region!r} in {ef.year} (see twin/data/grid_factors.csv)"))
+                           f"no {ef.basis} factor for region {ef.region!r} in {ef.year} "
+                           "(see twin/data/grid_factors.csv)"))
     for carrier in sc.fuel_price_cny_per_unit:
         if carrier not in fuels():
             out.append(Problem(source, f"fuel_price_cny_per_unit.{carrier}",

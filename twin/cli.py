@@ -100,7 +100,8 @@ def _weather_override(path: str | None) -> dict | None:
         raise InputError(Problem(path, "--weather", "file not found"))
     fmt = {".epw": "epw", ".csv": "csv"}.get(p.suffix.lower())
     if fmt is None:
-        raise InputError(Problem(path, "--weather", "expected an .epw or .csv file (other formats: set site.weather in the scenario)"))
+        raise InputError(Problem(path, "--weather", "expected an .epw or .csv file "
+                                 "(other formats: set site.weather in the scenario)"))
     return {"site": {"weather": {"source": fmt, "path": str(p.resolve())}}}
 
 

@@ -161,7 +161,8 @@ def _converter(sc, a, bus_carrier) -> ConverterSpec:
     roles = {spec_port.role for spec_port in spec.ports} | {preset("converters", a.preset)["reference"]["role"]}
     unknown = set(a.buses) - roles
     if unknown:
-        raise SpecError("buses", f"no port role {sorted(unknown)} in preset {a.preset!r} (roles: {', '.join(sorted(roles))})")
+        raise SpecError("buses", f"no port role {sorted(unknown)} in preset {a.preset!r} "
+                                 f"(roles: {', '.join(sorted(roles))})")
     return spec
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from twin.errors import InputError, Problem
 from twin.inputs import TimeAxis, cached, day_types, resolve_path, site_weather, weather_key
+from twin.motors import electricity_factor
 from twin.physics import calendar
 from twin.physics.demand import SHIFT_HOURS, DemandParams, DemandParts, demand_parts, profile_parts
 from twin.schema import Scenario
@@ -94,7 +95,7 @@ def _build(sc: Scenario, axis: TimeAxis) -> EnterpriseInputs:
 def _demand_params(ents: list[Enterprise], params: list[dict]) -> DemandParams:
     col = lambda f: np.array([f(e, p) for e, p in zip(ents, params, strict=True)], dtype=float)  # noqa: E731
     return DemandParams(
-        electricity_mwh=col(lambda e, p: e.demand.electricity_mwh),
+        electricity_mwh=col(lambda e, p: e.demand.electricity_mwh * electricity_factor(e.motor_systems)),
         heat_mwh=col(lambda e, p: e.demand.heat_mwh),
         base_load_frac=col(lambda e, p: p["base_load_frac"]),
         shift_start_h=col(lambda e, p: (e.shift_hours or SHIFT_HOURS[p["shift"]])[0]),
@@ -125,7 +126,8 @@ def read_profile(sc: Scenario, rel: str, field: str, item_id: str, hours: int) -
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, IndexError):
         raise InputError(Problem(rel, field, "expected a CSV with one numeric column", item_id)) from None
     if len(values) != hours:
-        raise InputError(Problem(rel, field, f"profile has {len(values)} rows, expected {hours} (one per hour of the year)", item_id))
+        raise InputError(Problem(rel, field, f"profile has {len(values)} rows, expected {hours} "
+                                 "(one per hour of the year)", item_id))
     if not np.isfinite(values).all() or (values < 0).any():
         raise InputError(Problem(rel, field, "profile values must be finite and >= 0", item_id))
     return values

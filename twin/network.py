@@ -198,7 +198,8 @@ class Network:
         # merit order of each bus's converters in every hour (costs are exogenous)
         self.conv_order = [np.argsort(c.cost[:, u], axis=1, kind="stable") for u in self.conv_on_bus]
         self.conv_ports_on_bus = [np.flatnonzero(np.isin(c.oth_conv, u)) for u in self.conv_on_bus]
-        self.conv_port_cols = [np.searchsorted(u, c.oth_conv[k]) for u, k in zip(self.conv_on_bus, self.conv_ports_on_bus, strict=True)]
+        self.conv_port_cols = [np.searchsorted(u, c.oth_conv[k])
+                               for u, k in zip(self.conv_on_bus, self.conv_ports_on_bus, strict=True)]
         self.limited_on_bus = [k[c.limited[k]] for k in self.conv_ports_on_bus]
         position = {bus: i for i, bus in enumerate(self.order)}
         # a converter port on a bus settled before the converter's own bus comes in late

@@ -52,7 +52,8 @@ def converter_arrays(sc: Scenario, axis: TimeAxis, specs: list[ConverterSpec], p
         costs.append(cost)
     oth = np.array(oth_port, dtype=int)
     coef2d = np.column_stack(coefs) if coefs else np.zeros((axis.hours, 0))
-    limited = limited_bus[np.array(ports.bus, dtype=int)[oth]] & (coef2d.min(axis=0) < 0) if len(oth) else np.zeros(0, bool)
+    inputs = coef2d.min(axis=0) < 0
+    limited = limited_bus[np.array(ports.bus, dtype=int)[oth]] & inputs if len(oth) else np.zeros(0, bool)
     return Converters(
         specs, np.array([s.mode for s in specs], dtype=int), np.array([b[s.ref_bus] for s in specs], dtype=int),
         np.array(ref_port, dtype=int), np.array([s.capacity for s in specs], dtype=float),

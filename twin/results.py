@@ -98,7 +98,8 @@ class Results:
         self.storage_frame().rename_axis("time").reset_index().to_parquet(folder / "storage.parquet", index=False)
         self.events.to_csv(folder / "events.csv", index=False)
         resolved = self.scenario.model_dump(mode="json")
-        (folder / "scenario.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        text = yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True)
+        (folder / "scenario.yaml").write_text(text, encoding="utf-8")
 
 
 def _replace_dir(new: Path, out: Path) -> None:

@@ -39,6 +39,17 @@ class TemperatureResponse(_Strict):
     cooling_frac_per_k: float | None = Field(None, ge=0, le=0.2, description="Extra electricity per K above the cooling balance point [fraction of load per K]")
 
 
+class MotorSystems(_Strict):
+    """Motors and compressed air: upgrading their class scales the electricity they use."""
+
+    motor_share_frac: float = Field(0.0, ge=0, le=1, description="Share of electricity used by motors (pumps, fans, drives) [0-1]")
+    motor_class_before: str = Field("IE2", description="Motor class the annual demand was measured with (twin/data/motor_systems.csv)")
+    motor_class: str = Field("IE2", description="Motor class in service")
+    compressor_share_frac: float = Field(0.0, ge=0, le=1, description="Share of electricity used by air compressors [0-1]")
+    compressor_grade_before: str = Field("grade3", description="Compressor grade of the measured demand")
+    compressor_grade: str = Field("grade3", description="Compressor grade in service")
+
+
 class Production(_Strict):
     """What an enterprise makes, and the material flows per tonne of product."""
 
@@ -93,6 +104,7 @@ class Enterprise(_Strict):
         return self
 
     production: Production | None = Field(None, description="Products and their material flows")
+    motor_systems: MotorSystems | None = Field(None, description="Motor and compressor classes (efficiency upgrades)")
     flexible_frac: float = Field(0.0, ge=0, le=1, description="Share of production electricity that can move from peak to valley hours within a day [0-1]")
     maintenance: list[dt.date] = Field(default_factory=list, description="Days of planned maintenance (no production)")
     profile: str | None = Field(None, description="CSV of an hourly electricity shape (one value per hour of the year) replacing the sector shape; relative to the scenario file")
