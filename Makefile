@@ -1,12 +1,14 @@
 # Two commands a newcomer needs (README "Quick start"):
-#   make run   create the environment on first use, simulate the reference park
+#   make run   create the environment on first use, simulate the reference park,
+#              then open the planner app on http://localhost:8501 (Ctrl+C stops it)
 #   make test  create the environment on first use, run the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+APP    := $(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
-.PHONY: run test bench clean
+.PHONY: run test bench app clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +18,13 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/park-twin run scenarios/reference_baseline.yaml --out out/reference_baseline
+	$(APP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+app: $(STAMP)
+	$(APP)
 
 bench: $(STAMP)
 	$(BIN)/park-twin bench
