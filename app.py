@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from parkapp import page_compare, page_results, page_scenario, state
+from parkapp import page_compare, page_results, page_scenario, state, widgets
 from twin.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 
 PAGES = {"scenario": page_scenario.page, "results": page_results.page, "compare": page_compare.page}
@@ -21,7 +21,8 @@ def sidebar() -> str:
     with st.sidebar:
         lang = st.radio(t("ui.language", state.lang()), LANGS, index=LANGS.index(DEFAULT_LANG), key="lang",
                         format_func=LANG_NAMES.get, horizontal=True)
-        page = st.radio(t("ui.page", lang), list(PAGES), key="page", format_func=lambda p: t(f"ui.page_{p}", lang))
+        page = widgets.sticky_choice(st.radio, t("ui.page", lang), list(PAGES), "page", lang,
+                                     format_func=lambda p: t(f"ui.page_{p}", lang))
         st.divider()
         st.caption(t("ui.app_subtitle", lang))
     return page

@@ -106,8 +106,10 @@ def grid_form(edited: dict, lang: str, key: str, router: Router) -> dict:
             if spec.kind in ("float", "int") and path not in choices:
                 new = widgets.number_field(spec, value, lang, key=f"{key}-grid-{path}")
             else:
-                new = widgets.choice_field(spec, value, lang, f"{key}-grid-{path}", choices.get(path))
-            router.add(st.container(), (f"grid.{path}",))
+                new = widgets.choice_field(spec, value, lang, widgets.lang_key(f"{key}-grid-{path}", lang),
+                                           choices.get(path))
+            prefixes = (f"grid.{path}", "grid.emission_factor") if path == "emission_factor.year" else (f"grid.{path}",)
+            router.add(st.container(), prefixes)
             if new != value or tables.get_path(grid, path, None) is not None:
                 tables.set_path(grid, path, new)
     router.add(st.container(), ("grid",))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from parkapp import state
-from parkapp.scenarios import shipped_names, shipped_raw
+from parkapp import state, widgets
 from parkapp.page_results import plot_config, styled_status
+from parkapp.scenarios import shipped_names, shipped_raw
 from twin import charts
-from twin.i18n import format_kpi, format_number, t
-from twin.report import HEADLINE, html_report, indicator_rows, kpi_frame, unique_names
+from twin.i18n import format_number, t
+from twin.report import HEADLINE, html_report, indicator_frame, indicator_rows, kpi_frame, unique_names
 from twin.results import Results
 
 CURRENT = "__current__"
@@ -50,17 +50,13 @@ def _run_all(choices: list[str], ws: state.Workspace, lang: str) -> dict[str, Re
 
 
 def _indicator_table(results: dict[str, Results], lang: str) -> pd.DataFrame:
-    rows = {name: indicator_rows(r.kpis) for name, r in results.items()}
-    core = {name: next(x for x in found if x.kind == "core") for name, found in rows.items()}
-    status = {True: t("ui.status_pass", lang), False: t("ui.status_fail", lang), None: t("ui.status_not_set", lang)}
-    return pd.DataFrame({
-        t("ui.scenario", lang): list(core),
-        t("indicators.carbon_per_energy", lang): [format_kpi("carbon_per_energy_t_per_tce", c.value or 0.0, lang)
-                                                  for c in core.values()],
-        t("ui.col_threshold", lang): [f"≤ {format_kpi('carbon_per_energy_t_per_tce', c.threshold, lang)}" if c.threshold is not None else t("ui.status_not_set", lang)
-                                      for c in core.values()],
-        t("ui.col_status", lang): [status[c.passed] for c in core.values()],
-    })
+    """The core indicator of each scenario: value, threshold, status."""
+    rows = []
+    for name, r in results.items():
+        core = indicator_frame(indicator_rows(r.kpis), lang).iloc[[0]]
+        rows.append(core.drop(columns=[t("ui.col_kind", lang)]).assign(**{t("ui.scenario", lang): name}))
+    frame = pd.concat(rows, ignore_index=True)
+    return frame[[frame.columns[-1], *frame.columns[:-1]]]
 
 
 def page() -> None:
@@ -70,8 +66,10 @@ def page() -> None:
     st.header(t("ui.page_compare", lang))
     options = [CURRENT, *shipped_names()]
     label = {CURRENT: t("ui.compare_current", lang, name=ws.label)}
-    choices = st.multiselect(t("ui.compare_pick", lang), options, default=_defaults(ws), max_selections=4,
-                             key="compare_pick", format_func=lambda c: label.get(c, c))
+    chosen = [c for c in st.session_state.get("compare_pick", _defaults(ws)) if c in options]
+    choices = st.multiselect(t("ui.compare_pick", lang), options, default=chosen, max_selections=4,
+                             key=widgets.lang_key("compare_pick", lang), format_func=lambda c: label.get(c, c))
+    st.session_state["compare_pick"] = choices
     if len(choices) < 2:
         st.info(t("ui.compare_need_two", lang))
         return

@@ -9,7 +9,7 @@ import streamlit as st
 
 from parkapp import exports, state, widgets
 from twin import charts
-from twin.i18n import format_kpi, format_kpi_value, kpi_display, kpi_label, kpi_name, option, t
+from twin.i18n import format_kpi, format_kpi_value, kpi_display, kpi_label, kpi_name, kpi_short_label, option, t
 from twin.report import HEADLINE, indicator_frame, indicator_rows, verdict, verdict_text
 from twin.results import Results
 
@@ -32,8 +32,8 @@ def kpi_cards(kpis: dict, base: dict | None, lang: str) -> None:
                 if abs(diff) > 1e-9 * max(1.0, abs(old)):
                     delta = f"{diff:+,.3g}" if abs(diff) < 1000 else f"{diff:+,.0f}"
             worse = "inverse" if any(w in key for w in LOWER_IS_BETTER) else "normal"
-            col.metric(kpi_label(key, lang), format_kpi_value(key, kpis.get(key, 0.0), lang), delta=delta,
-                       delta_color=worse, border=True)
+            col.metric(kpi_short_label(key, lang), format_kpi_value(key, kpis.get(key, 0.0), lang), delta=delta,
+                       delta_color=worse, border=True, help=kpi_label(key, lang))
 
 
 def indicator_panel(kpis: dict, lang: str) -> None:
@@ -59,8 +59,9 @@ def _dispatch(r: Results, lang: str) -> Any:
     buses = charts.buses(r)
     carrier = dict(zip(r.port_bus, r.port_carrier, strict=True))
     cols = st.columns([1, 3])
-    bus = cols[0].selectbox(t("ui.bus", lang), buses, key="dispatch_bus",
-                            format_func=lambda b: f"{b} · {option('carrier', carrier[b], lang)}")
+    with cols[0]:
+        bus = widgets.sticky_choice(st.selectbox, t("ui.bus", lang), buses, "dispatch_bus", lang,
+                                    format_func=lambda b: f"{b} · {option('carrier', carrier[b], lang)}")
     week = 1
     if charts.weeks(r) > 1:
         week = cols[1].slider(t("ui.week", lang), 1, charts.weeks(r), 1, key="dispatch_week")
@@ -121,8 +122,8 @@ def _charts(r: Results, lang: str) -> None:
         figures["monthly"] = charts.monthly_energy(r, lang)
         st.plotly_chart(figures["monthly"], width="stretch", config=plot_config("monthly"), key="chart_monthly")
     with tabs["sankey"]:
-        by = st.radio(t("ui.sankey_by", lang), ["enterprise", "sector"], horizontal=True, key="sankey_by",
-                      format_func=lambda v: t(f"ui.by_{v}", lang))
+        by = widgets.sticky_choice(st.radio, t("ui.sankey_by", lang), ["enterprise", "sector"], "sankey_by", lang,
+                                   horizontal=True, format_func=lambda v: t(f"ui.by_{v}", lang))
         figures["sankey"] = charts.sankey(r, lang, by)
         st.plotly_chart(figures["sankey"], width="stretch", config=plot_config("sankey"), key="chart_sankey")
     with tabs["carbon"]:
@@ -144,7 +145,7 @@ def page() -> None:
         st.error(t("ui.fix_first", lang))
         widgets.show_problems(st, run.problems)
         return
-    st.caption(t("ui.run_time", lang, s=run.seconds))
+    st.caption(t("ui.run_time_cached" if run.cached else "ui.run_time", lang, s=run.seconds))
     base = None
     if ws.changes:
         base_run = state.simulate(ws.base, ws.name, ws.origin)

@@ -18,8 +18,8 @@ def _pick_source(lang: str) -> None:
     """Source choice: a shipped scenario or an uploaded YAML file."""
     ws = state.workspace()
     kinds = ["shipped", "upload"]
-    kind = st.radio(t("ui.source", lang), kinds, index=kinds.index(ws.origin), horizontal=True,
-                    key="source_kind", format_func=lambda k: t(f"ui.source_{k}", lang))
+    kind = widgets.sticky_choice(st.radio, t("ui.source", lang), kinds, "source_kind", lang, default=ws.origin,
+                                 horizontal=True, format_func=lambda k: t(f"ui.source_{k}", lang))
     if kind == "shipped":
         names = shipped_names()
         current = ws.name if ws.origin == "shipped" else names[0]
@@ -36,6 +36,7 @@ def _upload(lang: str) -> None:
     file = st.file_uploader(t("ui.upload_label", lang, kb=kb), type=["yaml", "yml"], key="upload",
                             help=t("ui.upload_help", lang), max_upload_size=1)
     if file is None:
+        st.info(t("ui.upload_waiting", lang))
         return
     data = file.getvalue()
     digest = hashlib.sha1(data).hexdigest()[:10]
@@ -63,7 +64,7 @@ def _reset() -> None:
 
 
 def _go_results() -> None:
-    st.session_state["page"] = "results"
+    widgets.set_sticky("page", "results", state.lang())
 
 
 def overlay_yaml(ws: state.Workspace) -> str:

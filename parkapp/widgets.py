@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -66,6 +66,33 @@ def column_config(spec: FieldSpec, lang: str, options: Sequence[Any] | None = No
     if spec.kind == "bool":
         return st.column_config.CheckboxColumn(label, help=help_text)
     return st.column_config.TextColumn(label, help=help_text, required=required)
+
+
+def lang_key(key: str, lang: str) -> str:
+    """Widget key of a choice widget whose option labels depend on the language."""
+    return f"{key}@{lang}"
+
+
+def sticky_choice(widget: Callable[..., Any], label: str, options: Sequence[Any], key: str, lang: str,
+                  default: Any = None, **kwargs: Any) -> Any:
+    """A radio or select box that keeps its value across language switches and page visits.
+
+    The browser matches a choice widget's value by its label, so a widget whose labels
+    change with the language gets a key per language; the value itself is kept in
+    ``st.session_state[key]`` (set it there, and call :func:`set_sticky` in callbacks).
+    """
+    options = list(options)
+    value = st.session_state.get(key, default)
+    index = options.index(value) if value in options else 0
+    choice = widget(label, options, index=index, key=lang_key(key, lang), **kwargs)
+    st.session_state[key] = choice
+    return choice
+
+
+def set_sticky(key: str, value: Any, lang: str) -> None:
+    """Set a sticky choice from a callback (before its widget is drawn)."""
+    st.session_state[key] = value
+    st.session_state[lang_key(key, lang)] = value
 
 
 def show_problems(container: Any, problems: Sequence[Problem]) -> None:

@@ -8,15 +8,17 @@ helpers (uploads, overlays, tables) keep their promises.
 from __future__ import annotations
 
 import copy
+import io
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import ROOT, SCENARIOS
 from streamlit.testing.v1 import AppTest
 
-from parkapp import editors, schema_ui, tables
-from parkapp.scenarios import (MAX_UPLOAD_BYTES, canonical, check, overlay, shipped_names, shipped_raw,
-                               upload_raw)
+from parkapp import editors, exports, page_scenario, schema_ui, tables
+from parkapp.scenarios import MAX_UPLOAD_BYTES, canonical, check, overlay, shipped_names, shipped_raw, upload_raw
+from twin import charts, load_scenario, run
 from twin.errors import InputError
 from twin.i18n import LANGS, has
 from twin.scenario import deep_merge
@@ -33,8 +35,16 @@ def start() -> AppTest:
     return at
 
 
+def choose(at: AppTest, key: str, value) -> AppTest:
+    """Set a choice widget whose key carries the language (parkapp.widgets.sticky_choice)."""
+    lang = at.session_state["lang"] if "lang" in at.session_state else "zh"
+    widget = next(w for w in [*at.radio, *at.selectbox] if w.key == f"{key}@{lang}")
+    widget.set_value(value).run()
+    return at
+
+
 def goto(at: AppTest, page: str) -> AppTest:
-    at.radio(key="page").set_value(page).run()
+    choose(at, "page", page)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -52,7 +62,7 @@ def table(at: AppTest, column: str):
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    at.radio(key="source_kind").set_value("upload").run()
+    choose(at, "source_kind", "upload")
     at.file_uploader(key="upload").set_value((name, content, "application/x-yaml")).run()
     return at
 
@@ -87,9 +97,9 @@ def test_results_page_shows_kpis_and_indicator_panel(results_app):
 
 def test_results_widgets_filter_and_switch(results_app):
     at = results_app
-    at.selectbox(key="dispatch_bus").set_value("heat").run()
+    choose(at, "dispatch_bus", "heat")
     at.slider(key="dispatch_week").set_value(30).run()
-    at.radio(key="sankey_by").set_value("sector").run()
+    choose(at, "sankey_by", "sector")
     at.text_input(key="ev_text").set_value("Spring Festival").run()
     assert not at.exception
     assert all("Spring Festival" in d for d in table(at, "detail")["detail"])
@@ -97,7 +107,7 @@ def test_results_widgets_filter_and_switch(results_app):
 
 def test_compare_page_shows_differences():
     at = goto(start(), "compare")
-    assert len(at.multiselect(key="compare_pick").value) == 2
+    assert len(at.multiselect(key="compare_pick@zh").value) == 2
     kpis = table(at, "差值 %")
     assert len(table(at, "情景")) == 2  # the core indicator of each scenario
     at.toggle(key="compare_all").set_value(True).run()
@@ -108,7 +118,8 @@ def test_language_switch_to_english_everywhere(results_app):
     at = results_app
     at.radio(key="lang").set_value("en").run()
     assert at.title[0].value.startswith("Park Twin")
-    assert "Carbon emissions per unit of energy consumption [tCO₂/tce]" in metrics(at)
+    assert next(r for r in at.radio if r.key == "page@en").value == "results"  # still on Results
+    assert "Carbon intensity [tCO₂/tce]" in metrics(at)
     assert [tab.label for tab in at.tabs][0] == "Hourly dispatch"
     at.radio(key="lang").set_value("zh").run()
     assert at.title[0].value == "零碳园区数字孪生"
@@ -120,7 +131,7 @@ def test_factor_basis_and_pv_table_change_results():
     at = start()
     before = metrics(goto(at, "results"))
     goto(at, "scenario")
-    at.selectbox(key="shipped-reference_baseline.yaml-0-grid-emission_factor.basis").set_value("national_fossil").run()
+    at.selectbox(key="shipped-reference_baseline.yaml-0-grid-emission_factor.basis@zh").set_value("national_fossil").run()
     at.session_state[PV_TABLE] = {"edited_rows": {0: {"p_dc_mw": 60.0}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.error
@@ -128,8 +139,8 @@ def test_factor_basis_and_pv_table_change_results():
     assert edits["grid"] == {"emission_factor": {"basis": "national_fossil"}}
     assert edits["assets"] == [{"id": "pv_roof_electronics", "p_dc_mw": 60.0}]
     after = metrics(goto(at, "results"))
-    assert after["分布式光伏发电量 [MWh]"] != before["分布式光伏发电量 [MWh]"]
-    assert after["净二氧化碳排放 [tCO₂]"] != before["净二氧化碳排放 [tCO₂]"]
+    assert after["光伏发电量 [MWh]"] != before["光伏发电量 [MWh]"]
+    assert after["净碳排放 [tCO₂]"] != before["净碳排放 [tCO₂]"]
     assert any(m.delta for m in at.metric)  # changes against the base are shown
 
 
@@ -152,12 +163,44 @@ def test_validation_error_appears_beside_its_table():
     assert any("unknown owner" in e.value for e in at.error)
 
 
+def test_missing_grid_factor_is_reported_beside_the_factor_fields():
+    at = start()
+    at.selectbox(key="shipped-reference_baseline.yaml-0-grid-emission_factor.year@zh").set_value(2021).run()
+    assert not at.exception  # regional factors are published for 2023 only
+    assert any("grid.emission_factor" in e.value and "2021" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_downloaded_overlay_rebuilds_the_edited_scenario(tmp_path):
+    at = start()
+    at.session_state[PV_TABLE] = {"edited_rows": {1: {"p_dc_mw": 9.0}}, "added_rows": [], "deleted_rows": [0]}
+    at.run()
+    ws = at.session_state["workspace"]
+    (tmp_path / ws.name).write_text((SCENARIOS / ws.name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "edited.yaml").write_text(page_scenario.overlay_yaml(ws), encoding="utf-8")
+    loaded = load_scenario(tmp_path / "edited.yaml").model_dump(mode="json")
+    expected = check(ws.edited, ws.name, "shipped").model_dump(mode="json")
+    key = lambda d: canonical({**d, "assets": sorted(d["assets"], key=lambda a: a["id"])})  # noqa: E731
+    assert key(loaded) == key(expected)
+
+
+def test_exports_are_readable(tmp_path):
+    results = run(load_scenario(SCENARIOS / "mini.yaml"))
+    kpis = pd.read_csv(io.BytesIO(exports.kpis_csv(results, "zh")), encoding="utf-8-sig")
+    assert set(kpis["key"]) == set(results.kpis)
+    flows = pd.read_csv(io.BytesIO(exports.flows_csv(results)), encoding="utf-8-sig")
+    assert len(flows) == len(results.index)
+    book = pd.read_excel(io.BytesIO(exports.excel_bytes(results, "en")), sheet_name=None)
+    assert {"kpis", "indicators", "monthly", "daily", "events"} <= set(book)
+    if exports.png_available():
+        assert exports.png_bytes(charts.carbon_waterfall(results, "en"), width=600)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_sessions_do_not_share_edits():
     first, second = start(), start()
-    first.selectbox(key="shipped-reference_baseline.yaml-0-grid-emission_factor.basis").set_value("national_fossil").run()
+    first.selectbox(key="shipped-reference_baseline.yaml-0-grid-emission_factor.basis@zh").set_value("national_fossil").run()
     second.run()
     assert second.session_state["workspace"].changes == 0
-    assert second.selectbox(key="shipped-reference_baseline.yaml-0-grid-emission_factor.basis").value == "regional"
+    assert second.selectbox(key="shipped-reference_baseline.yaml-0-grid-emission_factor.basis@zh").value == "regional"
 
 
 # --- uploads -----------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def test_every_kpi_has_chinese_and_english_labels(results):
 
 
 def test_catalogue_is_complete_in_both_languages():
-    for section in ("ui", "kpi", "categories", "indicators"):
+    for section in ("ui", "kpi", "kpi_short", "categories", "indicators"):
         assert not i18n.missing(section, list(i18n.catalogue()[section])), section
     assert i18n.t("ui.page_results", "zh") == "结果" and i18n.t("ui.page_results", "en") == "Results"
     assert i18n.t("ui.no_such_label", "en") == "no_such_label"  # falls back to the key
@@ -88,7 +88,7 @@ def test_waterfall_goes_from_gross_to_net(results):
     steps = charts.carbon_steps(results.kpis, "en")
     k = results.kpis
     total, gross = 0.0, None
-    for label, value, measure in steps:
+    for _, value, measure in steps:
         if measure == "total" and gross is None:
             gross = total
         total += value or 0.0

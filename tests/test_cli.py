@@ -26,7 +26,7 @@ def test_run_json_prints_one_object(capsys):
 def test_run_writes_results(tmp_path, capsys):
     out = tmp_path / "res"
     assert main(["run", str(SCENARIOS / "mini.yaml"), "--out", str(out)]) == 0
-    assert {p.name for p in out.iterdir()} >= {"kpis.json", "flows.parquet", "events.csv", "scenario.yaml"}
+    assert {p.name for p in out.iterdir()} >= {"kpis.json", "flows.parquet", "events.csv", "scenario.yaml", "daily.csv"}
     flows = pd.read_parquet(out / "flows.parquet")
     assert len(flows) == 168
     assert all("@" in c for c in flows.columns if c != "time")

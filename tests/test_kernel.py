@@ -158,3 +158,10 @@ def test_supply_short_of_demand_reports_unserved(write_scenario):
     el_demand = r.kpis["electricity_demand_mwh"] + r.kpis["electricity_for_heat_mwh"]
     assert r.kpis["unserved_mwh"] == pytest.approx(el_demand, rel=1e-12)
     assert max_imbalance(r) < 1e-9
+
+
+def test_daily_decisions_follow_the_calendar(mini):
+    daily = mini.daily
+    assert len(daily) == 7
+    # the textile mill's weekend level (sector default 0.7) on Saturday and Sunday, full on weekdays
+    assert list(daily["textile_a.level"]) == [1.0] * 5 + [0.7, 0.7]

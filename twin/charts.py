@@ -307,7 +307,8 @@ def carbon_steps(kpis: Mapping[str, float], lang: str = "zh") -> list[tuple[str,
     steps.append((t("categories.scope2", lang), kpis.get("co2_scope2_t", 0.0), "relative"))
     gross = sum(s[1] for s in steps)
     steps.append((t("ui.gross", lang), None, "total"))
-    deducted = [(t(f"categories.{cat}", lang), -kpis[key], "relative") for key, cat in DEDUCTIONS.items() if kpis.get(key)]
+    deducted = [(t(f"categories.{cat}", lang), -kpis[key], "relative")
+                for key, cat in DEDUCTIONS.items() if kpis.get(key)]
     steps += deducted
     gap = kpis.get("co2_net_t", gross) - (gross + sum(s[1] for s in deducted))
     if abs(gap) > 1e-6 * max(1.0, abs(gross)):

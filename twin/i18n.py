@@ -111,6 +111,15 @@ def kpi_label(key: str, lang: str = DEFAULT_LANG) -> str:
     return f"{kpi_name(key, lang)} [{label}]" if label else kpi_name(key, lang)
 
 
+def kpi_short_label(key: str, lang: str = DEFAULT_LANG) -> str:
+    """Short name of a headline KPI with its unit (cards); the full label when none is given."""
+    if not has(f"kpi_short.{key}", lang):
+        return kpi_label(key, lang)
+    label = kpi_unit(key, lang)
+    short = t(f"kpi_short.{key}", lang)
+    return f"{short} [{label}]" if label else short
+
+
 def kpi_display(key: str, value: float, lang: str = DEFAULT_LANG) -> float:
     """A KPI value in its display unit (percent, 万元, ...)."""
     return value * unit(kpi_unit_code(key), lang)[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+import pandas as pd
 import simpy
 
 from twin.agents import CCUSOperator, EnterpriseAgent, FleetAgent, StorageOperator
@@ -36,6 +37,9 @@ class ParkModel(mesa.Model):
         self.fleet_cargo = np.zeros((hours, len(net.fleets)))
         self.soc = np.array([s.soc0 for s in net.stores])
         self.day = 0
+        days = hours // HOURS_PER_DAY
+        self.level_log = np.zeros((days, len(net.el_ports)))  # the agents' daily decisions
+        self.trips_log = np.zeros((days, len(net.fleets)))
         self._make_agents(net)
         self._make_events(net, failures_on)
         self.cycle = self.env.process(daily_cycle(self))
@@ -76,6 +80,12 @@ class ParkModel(mesa.Model):
             if kind in self.agents_by_type:
                 self.agents_by_type[kind].do("plan_day")
 
+    def record_day(self) -> None:
+        """Keep today's decisions: production levels and truck trips."""
+        self.level_log[self.day] = self.level
+        for i, agent in enumerate(self.fleet_agents):
+            self.trips_log[self.day, i] = agent.trips_today
+
     def plan_storage(self, store: int, ctx: DayContext) -> np.ndarray:
         """Ask the operator of ``store`` for its day's power requests."""
         return self.operators[store].plan(ctx)
@@ -84,6 +94,12 @@ class ParkModel(mesa.Model):
         """Simulate the whole period and return the ledger."""
         self.env.run(until=self.cycle)
         return self.ledger
+
+    def daily_frame(self, dates) -> pd.DataFrame:
+        """The agents' daily decisions: production level per enterprise, trips per fleet."""
+        cols = {f"{e}.level": self.level_log[:, i] for i, e in enumerate(self.net.enterprise_ids)}
+        cols |= {f"{f.id}.trips": self.trips_log[:, i] for i, f in enumerate(self.net.fleets)}
+        return pd.DataFrame(cols, index=pd.Index(dates, name="date"))
 
 
 def _reliable(net: Network):

@@ -33,6 +33,7 @@ def daily_cycle(model: ParkModel) -> Generator:
     for day in range(model.net.axis.hours // HOURS_PER_DAY):
         model.day = day
         model.step()
+        model.record_day()
         yield model.env.timeout(HOURS_PER_DAY)
         block = slice(day * HOURS_PER_DAY, (day + 1) * HOURS_PER_DAY)
         settle_block(model.net, model.ledger.flows, model.ledger.soc_mwh, block, _plan(model, block))

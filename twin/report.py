@@ -114,14 +114,19 @@ def _shown(value: float | None, unit_code: str, lang: str) -> str:
     return f"{format_number(value * scale)} {label}".strip()
 
 
+def _threshold(row: IndicatorRow, lang: str) -> str:
+    if row.threshold is None:
+        return t("ui.status_not_set", lang)
+    return f"{SYMBOLS.get(row.comparison, row.comparison)} {_shown(row.threshold, row.unit_code, lang)}"
+
+
 def indicator_frame(rows: Sequence[IndicatorRow], lang: str = "zh") -> pd.DataFrame:
     """The indicator panel as a table: indicator, kind, value, threshold, status."""
     return pd.DataFrame({
         t("ui.col_indicator", lang): [t(f"indicators.{r.key}", lang) for r in rows],
         t("ui.col_kind", lang): [t(f"ui.kind_{r.kind}", lang) for r in rows],
         t("ui.col_value", lang): [_shown(r.value, r.unit_code, lang) for r in rows],
-        t("ui.col_threshold", lang): [f"{SYMBOLS.get(r.comparison, r.comparison)} {_shown(r.threshold, r.unit_code, lang)}"
-                                      if r.threshold is not None else t("ui.status_not_set", lang) for r in rows],
+        t("ui.col_threshold", lang): [_threshold(r, lang) for r in rows],
         t("ui.col_status", lang): [_status(r, lang) for r in rows],
     })
 

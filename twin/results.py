@@ -43,6 +43,7 @@ class Results:
     fleet_energy_per_km: np.ndarray = field(default_factory=lambda: np.zeros(0))  # [F] carrier unit per km
     fleet_ids: list[str] = field(default_factory=list)
     kpis: dict[str, float] = field(default_factory=dict)
+    daily: pd.DataFrame | None = None  # the agents' daily decisions (production levels, trips)
 
     def __post_init__(self) -> None:
         if not self.kpis:
@@ -97,6 +98,8 @@ class Results:
         flows.to_parquet(folder / "flows.parquet", index=False)
         self.storage_frame().rename_axis("time").reset_index().to_parquet(folder / "storage.parquet", index=False)
         self.events.to_csv(folder / "events.csv", index=False)
+        if self.daily is not None:
+            self.daily.to_csv(folder / "daily.csv")
         resolved = self.scenario.model_dump(mode="json")
         text = yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True)
         (folder / "scenario.yaml").write_text(text, encoding="utf-8")

@@ -15,6 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from twin.schema_assets import Asset
 from twin.schema_enterprise import Enterprise, Fleet
+from twin.schema_plan import (
+    Accounting,
+    Economics,
+    GreenPower,
+    IndicatorSettings,
+    Measure,
+    Offsets,
+    PathwaySettings,
+)
 
 
 class Strict(BaseModel):
@@ -144,3 +153,10 @@ class Scenario(Strict):
     assets: list[Asset] = Field(default_factory=list)
     fleets: list[Fleet] = Field(default_factory=list)
     reliability: Reliability = Field(default_factory=Reliability)
+    accounting: Accounting = Field(default_factory=Accounting, description="Carbon accounts: factor year, overrides, method choices")
+    green_power: GreenPower = Field(default_factory=GreenPower, description="Green power trades, certificates and direct connection")
+    offsets: Offsets = Field(default_factory=Offsets, description="Carbon sinks and retired offsets")
+    indicators: IndicatorSettings = Field(default_factory=IndicatorSettings, description="Indicator thresholds and inputs")
+    economics: Economics = Field(default_factory=Economics, description="Discount rate, horizon, existing equipment, prices")
+    measures: list[Measure] = Field(default_factory=list, description="Retrofit measures with commissioning years and costs")
+    pathway: PathwaySettings = Field(default_factory=PathwaySettings, description="Grid factors of pathway years")

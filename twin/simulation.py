@@ -27,7 +27,9 @@ def run(scenario: Scenario, seed: int | None = None) -> Results:
     net = compile_network(scenario)
     model = ParkModel(net, seed=scenario.seed, failures_on=scenario.reliability.failures)
     ledger = model.run()
-    return _results(scenario, net, ledger)
+    results = _results(scenario, net, ledger)
+    results.daily = model.daily_frame(net.axis.period[::24].date)
+    return results
 
 
 def _results(sc: Scenario, net: Network, ledger: Ledger) -> Results:
