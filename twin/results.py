@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from twin.files import write_folder
 from twin.kpis import compute_kpis
 from twin.schema import Scenario
 
@@ -81,16 +79,7 @@ class Results:
         Files go to a temporary folder beside ``out_dir`` that is renamed at the
         end, so a failed write leaves no half-written results.
         """
-        out = Path(out_dir)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-        try:
-            self._write_files(tmp)
-            _replace_dir(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return out
+        return write_folder(out_dir, self._write_files)
 
     def _write_files(self, folder: Path) -> None:
         (folder / "kpis.json").write_text(json.dumps(self.kpis, indent=2) + "\n", encoding="utf-8")
@@ -103,15 +92,3 @@ class Results:
         resolved = self.scenario.model_dump(mode="json")
         text = yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True)
         (folder / "scenario.yaml").write_text(text, encoding="utf-8")
-
-
-def _replace_dir(new: Path, out: Path) -> None:
-    """Put ``new`` in place of ``out`` with renames only."""
-    if not out.exists():
-        os.replace(new, out)
-        return
-    old = out.with_name(f".{out.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(out, old)
-    os.replace(new, out)
-    shutil.rmtree(old, ignore_errors=True)
