@@ -7,7 +7,9 @@ failed write leaves nothing half-written):
   field's start, fitted value and bounds), the periods, and per meter, period and interval
   (``hourly``/``daily``/``monthly``, from the meters' own interval up) the statistics of
   ``calibration.metrics.evaluate`` before and after, with the verdict of each standard;
-  the cleaning report of the meters;
+  the cleaning report of the meters. Guideline 14's p (``n - p``) is ``fit.metrics_n_params``
+  (1) on the calibration period and 0 on the validation period, whose readings fitted
+  nothing (with p = 1, three validation months would inflate NMBE by 3/2);
 - ``calibrated.yaml``: an overlay holding only the fitted fields (items by id), to merge
   onto the scenario (``extends`` in a variant, or ``twin.scenario.deep_merge``);
 - ``fit.csv``: ``timestamp, meter, measured, simulated_before, simulated_after, period`` at
@@ -137,12 +139,12 @@ def _intervals(problem: FitProblem) -> list[str]:
 
 def _meter_metrics(problem: FitProblem, runs: dict[str, pd.DataFrame]) -> dict:
     """Per meter: target, unit, and per period and interval the before/after statistics."""
-    p = problem.spec.fit.metrics_n_params
     out = {m: {"target": problem.data.targets[m], "unit": problem.data.units[m],
                "column": t.column, "factor": t.factor}
            for m, t in problem.targets.items()}
     for name, (a, b) in problem.periods.items():
         native = problem.window(a, b)
+        p = problem.spec.fit.metrics_n_params if name == "calibration" else 0
         for interval in _intervals(problem):
             pairs = {k: paired(native, sim, problem.native, interval) for k, sim in runs.items()}
             for meter in problem.targets:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -65,7 +65,7 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
             spec: CalibrationSpec, periods: Periods | None = None) -> FitProblem:
     """Load and check everything; build the weather file if the spec has one."""
     sc = load_scenario(scenario_path)
-    data = load_meters(meters_path, map_path, sc.site.timezone)
+    data = _select(load_meters(meters_path, map_path, sc.site.timezone), spec)
     targets = resolve_targets(sc, data.mapping)
     raw = sc.model_dump(mode="json")
     measured, native = _native(data)
@@ -79,6 +79,18 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
     if spec.weather is not None:
         _attach_weather(problem)
     return problem
+
+
+def _select(data: MeterData, spec: CalibrationSpec) -> MeterData:
+    """Only the meters the spec names (all when it names none)."""
+    if not spec.meters:
+        return data
+    unknown = [m for m in spec.meters if m not in data.mapping.meters]
+    if unknown:
+        raise InputError([Problem(spec.source, "meters", f"meter {m!r} is not in the mapping "
+                                  f"{data.mapping.path}", m) for m in unknown])
+    mapping = replace(data.mapping, meters={m: data.mapping.meters[m] for m in spec.meters})
+    return replace(data, frame=data.frame[list(spec.meters)], mapping=mapping)
 
 
 def _native(data: MeterData) -> tuple[pd.DataFrame, str]:

@@ -6,6 +6,8 @@ A YAML file (``yaml.safe_load``), every section optional::
       enterprises[b0].demand.electricity_mwh: [50, 1000]
       enterprises[b0].base_load_frac:             # empty: default bounds (calibration.fields)
       enterprises[b0].shift_hours.start:          # whole hours, searched on a grid
+    meters: [b0_el, b0_gas]                       # optional: the mapping's meters to fit
+                                                  # and judge (default: all)
     periods:                                      # inclusive dates, local time of the site
       calibration: [2019-01-01, 2019-09-30]
       validation: [2019-10-01, 2019-12-31]        # optional
@@ -17,9 +19,10 @@ A YAML file (``yaml.safe_load``), every section optional::
     fit:
       interval: hourly                            # hourly | daily | monthly; default: the
                                                   # meters' interval (15-min data: hourly)
-      max_evals: 400                              # model runs of each least-squares round
+      max_evals: 400                              # model runs the whole fit may use
       rounds: 3                                   # alternations of gradient and grid search
-      metrics_n_params: 1                         # p of Guideline 14's n - p
+      metrics_n_params: 1                         # p of Guideline 14's n - p on the
+                                                  # calibration period (validation: 0)
 
 ``free`` may also be a list of paths (all with default bounds). Without ``free`` the fit
 frees the defaults of each meter's target (see ``calibration.fit.default_free``); without
@@ -41,7 +44,7 @@ from calibration.fields import canonical
 from calibration.mapping import parse_timezone
 from twin.errors import InputError, Problem
 
-TOP_KEYS = {"free", "periods", "weather", "fit"}
+TOP_KEYS = {"free", "meters", "periods", "weather", "fit"}
 WEATHER_KEYS = {"path", "timezone", "columns", "poa_tilt_deg", "poa_azimuth_deg",
                 "wind_speed_m_s"}
 FIT_KEYS = {"interval", "max_evals", "rounds", "metrics_n_params"}
@@ -87,6 +90,7 @@ class CalibrationSpec:
     """A validated calibration spec (``free``: canonical path -> bounds or None)."""
 
     free: dict[str, tuple[float, float] | None] = field(default_factory=dict)
+    meters: tuple[str, ...] = ()
     periods: Periods | None = None
     weather: WeatherSpec | None = None
     fit: FitOptions = field(default_factory=FitOptions)
@@ -116,9 +120,13 @@ def spec_from_dict(doc: dict, source: str = "(spec)", base_dir: Path | None = No
     periods = _periods(doc.get("periods"), source, problems)
     weather = _weather(doc.get("weather"), source, base_dir or Path.cwd(), problems)
     fit = _fit(doc.get("fit") or {}, source, problems)
+    meters = doc.get("meters") or []
+    if not isinstance(meters, list):
+        problems.append(Problem(source, "meters", "expected a list of meter ids of the mapping"))
+        meters = []
     if problems:
         raise InputError(problems)
-    return CalibrationSpec(free, periods, weather, fit, source)
+    return CalibrationSpec(free, tuple(str(m) for m in meters), periods, weather, fit, source)
 
 
 def _free(raw, source: str, problems: list[Problem]) -> dict:

@@ -41,6 +41,18 @@ def test_catalogue_is_complete_in_both_languages():
     assert i18n.t("ui.no_such_label", "en") == "no_such_label"  # falls back to the key
 
 
+def test_catalogue_entries_hold_only_labels():
+    """A comma in an unquoted flow-mapping value splits it silently; catch that."""
+    catalogue = i18n.catalogue()
+    for section, entries in catalogue.items():
+        if section == "units":
+            continue
+        groups = entries.values() if section == "options" else [entries]
+        for group in groups:
+            for key, entry in group.items():
+                assert set(entry) <= {"zh", "en", "help"}, (section, key, entry)
+
+
 def test_kpi_units_and_display_scales():
     assert i18n.kpi_label("energy_cost_cny", "zh") == "年能源费用 [万元]"
     assert i18n.format_kpi("energy_cost_cny", 12_345_678, "en") == "12.3 million CNY"

@@ -5,10 +5,11 @@
 >>> results.kpis["co2_net_t"]  # doctest: +SKIP
 """
 
+from twin.assessment import Assessment, assess
 from twin.errors import InputError, Problem
 from twin.results import Results
 from twin.scenario import load_scenario
 from twin.schema import Scenario
 from twin.simulation import run
 
-__all__ = ["InputError", "Problem", "Results", "Scenario", "load_scenario", "run"]
+__all__ = ["Assessment", "InputError", "Problem", "Results", "Scenario", "assess", "load_scenario", "run"]

@@ -13,6 +13,7 @@ from twin.converters import ATMOSPHERE, compatible, converter_specs
 from twin.errors import InputError, Problem
 from twin.factors import grid_factor_exists
 from twin.fleets import fleet_specs
+from twin.plan_checks import plan_problems
 from twin.motors import unknown_classes
 from twin.physics import sites, wind
 from twin.schema import Scenario
@@ -46,7 +47,7 @@ def check_references(sc: Scenario, source: str) -> list[Problem]:
         *_data_keys(sc, source), *_period(sc, source), *_materials(sc, source),
         *_site(sc, source), *_wind(sc, source), *_motors(sc, source),
     ]
-    return problems or [*_specs(sc), *_stores(sc, source)]
+    return problems or [*_specs(sc), *_stores(sc, source)] or plan_problems(sc, source)
 
 
 def _bus_kinds(sc: Scenario) -> dict[str, str]:

@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
         ("--json", {"action": "store_true", "help": "print the KPIs as one JSON object"}),
         ("--weather", {"metavar": "FILE", "help": "weather file to use (may lie outside the scenario folder)"}),
     ])
+    _command(sub, "report", "write a one-file HTML comparison report", _report, [
+        ("files", {"nargs": "+", "metavar": "FILE"}),
+        ("--out", {"required": True, "metavar": "HTML"}),
+        ("--lang", {"choices": ["zh", "en"], "default": "zh"}),
+    ])
     _command(sub, "bench", "time a full-year run against one pvlib ModelChain year", _bench, [
         ("--scenario", {"default": None, "metavar": "FILE"}),
         ("--repeat", {"type": int, "default": 5}),
@@ -113,6 +118,13 @@ def format_kpis(kpis: dict[str, float], title: str = "") -> str:
         text = "0" if value == 0 else f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}"
         lines.append(f"{key:<{width}}  {text:>14}")
     return "\n".join(lines)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from twin.report import report
+
+    print(f"report written to {report(args.files, args.out, lang=args.lang)}")
+    return 0
 
 
 def _bench(args: argparse.Namespace) -> int:

@@ -1,0 +1,1 @@
+"""Real-data worked examples of docs/calibration.md (scenarios, mappings, specs; no data)."""

@@ -1,0 +1,1 @@
+"""The 50 MW PV plant example."""

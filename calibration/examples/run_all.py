@@ -1,0 +1,152 @@
+"""Run every real-data worked example of docs/calibration.md and print its tables.
+
+::
+
+    .venv/bin/python calibration/examples/run_all.py                 # everything (~10 min)
+    .venv/bin/python calibration/examples/run_all.py cambridge pv    # some groups
+
+Groups: ``cambridge`` (3 buildings, heating scheduled separately), ``cambridge_coupled``
+(one enterprise per building), ``yangzhong`` (20 largest enterprises, one fit each),
+``pv`` (the 50 MW plant). Data are read from ``../shared/data`` (``--data``); every fit
+writes its folder (metrics.json, calibrated.yaml, fit.csv, report.html) under ``--out``
+(default ``out/calibration``). The markdown printed on stdout is what docs/calibration.md
+quotes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+
+from calibration.examples.pv.prepare import prepare  # noqa: E402
+from calibration.fit import calibrate  # noqa: E402
+from calibration.spec import load_spec, spec_from_dict  # noqa: E402
+
+BUILDINGS = ("b0", "b2", "b19")
+GROUPS = ("cambridge", "cambridge_coupled", "yangzhong", "pv")
+
+
+def cambridge(data: Path, split: bool) -> Iterator[tuple[str, dict]]:
+    """One calibration per building (electricity and gas meters)."""
+    folder = data / "meters" / "cambridge"
+    weather = folder / "metoffice_bedford_weather_2019.csv"
+    for b in BUILDINGS:
+        spec = load_spec(HERE / "cambridge" / f"spec_{'split_' if split else ''}{b}.yaml")
+        spec = _with_weather(spec, weather)
+        yield b, {"scenario_path": HERE / "cambridge" / ("scenario_split.yaml" if split
+                                                         else "scenario.yaml"),
+                  "meters_path": folder, "map_path": HERE / "cambridge" / f"map_{b}.yaml",
+                  "free": spec}
+
+
+def yangzhong(data: Path) -> Iterator[tuple[str, dict]]:
+    """One calibration per enterprise: spec_e1416.yaml with the id replaced."""
+    folder = data / "meters" / "yangzhong"
+    template = (HERE / "yangzhong" / "spec_e1416.yaml").read_text(encoding="utf-8")
+    ids = list(yaml.safe_load((HERE / "yangzhong" / "map.yaml").read_text())["meters"])
+    for ent in ids:
+        spec = spec_from_dict(yaml.safe_load(template.replace("e1416", ent)),
+                              f"spec_{ent}.yaml")
+        spec = _with_weather(spec, folder / "yangzhong_daily_weather_2015.csv")
+        yield ent, {"scenario_path": HERE / "yangzhong" / "scenario.yaml",
+                    "meters_path": folder / "yangzhong_enterprise_daily_kwh_2015.csv.gz",
+                    "map_path": HERE / "yangzhong" / "map.yaml", "free": spec}
+
+
+def pv(data: Path, out: Path) -> Iterator[tuple[str, dict]]:
+    """The PV plant: 15-min power made energy first (prepare.py)."""
+    source = data / "pv" / "sgcc_site1_50mw_15min_2019.csv.gz"
+    meters = prepare(source, out / "pv_energy_15min.csv")
+    spec = _with_weather(load_spec(HERE / "pv" / "spec.yaml"), source)
+    yield "pv_plant", {"scenario_path": HERE / "pv" / "scenario.yaml", "meters_path": meters,
+                       "map_path": HERE / "pv" / "map.yaml", "free": spec}
+
+
+def _with_weather(spec, path: Path):
+    """The spec with its weather file set (what --weather does on the command line)."""
+    from dataclasses import replace
+
+    return replace(spec, weather=replace(spec.weather, path=path.resolve()))
+
+
+def run_group(name: str, cases: Iterator[tuple[str, dict]], out: Path) -> list[dict]:
+    """Calibrate every case of a group; write its folder; return one row per metric."""
+    rows = []
+    for case, kwargs in cases:
+        started = time.perf_counter()
+        result = calibrate(**kwargs)
+        seconds = time.perf_counter() - started
+        result.write(out / name / case, plotlyjs="cdn")
+        rows += _rows(case, result, seconds)
+        print(f"  {name}/{case}: {seconds:.1f} s, {result.summary['evaluations']} runs, "
+              f"{'converged' if result.converged else 'NOT converged'}", file=sys.stderr)
+    return rows
+
+
+def _rows(case: str, result, seconds: float) -> list[dict]:
+    rows = []
+    for meter, entry in result.metrics["meters"].items():
+        for period in result.metrics["periods"]:
+            for interval, stats in entry.get(period, {}).items():
+                after, before = stats["after"], stats["before"]
+                rows.append({"case": case, "meter": meter, "period": period,
+                             "interval": interval, "n": after.get("n"),
+                             "cv_before": before.get("cv_rmse"), "cv": after.get("cv_rmse"),
+                             "nmbe_before": before.get("nmbe"), "nmbe": after.get("nmbe"),
+                             "pass": (after["standards"]["ashrae14"]["pass"]
+                                      if "standards" in after else None),
+                             "seconds": seconds, "runs": result.summary["evaluations"],
+                             "converged": result.converged})
+    return rows
+
+
+def markdown(rows: list[dict], title: str) -> str:
+    """A markdown table: one line per meter, period and interval."""
+    head = ("| case | meter | period | interval | n | CV(RMSE) before → after | "
+            "NMBE before → after | ASHRAE 14 | fit time [s] (runs) |\n"
+            "|---|---|---|---|---:|---:|---:|---|---:|")
+    lines = [f"### {title}", "", head]
+    for r in rows:
+        verdict = {True: "pass", False: "**fail**", None: "–"}[r["pass"]]
+        conv = "" if r["converged"] else ", not converged"
+        lines.append(f"| {r['case']} | {r['meter']} | {r['period']} | {r['interval']} | "
+                     f"{r['n']} | {_pct(r['cv_before'])} → {_pct(r['cv'])} | "
+                     f"{_pct(r['nmbe_before'])} → {_pct(r['nmbe'])} | {verdict} | "
+                     f"{r['seconds']:.1f} ({r['runs']}{conv}) |")
+    return "\n".join(lines) + "\n"
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", metavar="GROUP", help=f"any of {GROUPS}")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "calibration")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.groups) - set(GROUPS))
+    if unknown:
+        parser.error(f"unknown groups {unknown}; choose from {GROUPS}")
+    makers = {"cambridge": lambda: cambridge(args.data, split=True),
+              "cambridge_coupled": lambda: cambridge(args.data, split=False),
+              "yangzhong": lambda: yangzhong(args.data), "pv": lambda: pv(args.data, args.out)}
+    for group in args.groups or GROUPS:
+        rows = run_group(group, makers[group](), args.out)
+        print(markdown(rows, group))
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
