@@ -25,9 +25,9 @@ from twin.schema import Scenario
 from twin.schema_assets import PV, Wind
 from twin.tariffs import hourly_prices, resolve_tariff
 
-CACHE_SIZE = 256
+CACHE_BYTES = 512 * 2**20  # exogenous arrays kept between runs (calibration runs hundreds of variants)
 T = TypeVar("T")
-_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,31 @@ def time_axis(sc: Scenario) -> TimeAxis:
 
 
 def cached(key: tuple, make: Callable[[], T]) -> T:
-    """Return the cached value for ``key`` or build it with ``make`` (bounded LRU)."""
+    """Return the cached value for ``key`` or build it with ``make``.
+
+    A least-recently-used cache bounded by the bytes of the arrays it holds.
+    """
     if key in _CACHE:
         _CACHE.move_to_end(key)
-        return _CACHE[key]
-    value = _CACHE[key] = make()
-    if len(_CACHE) > CACHE_SIZE:
+        return _CACHE[key][0]
+    value = make()
+    _CACHE[key] = (value, nbytes(value))
+    while len(_CACHE) > 1 and sum(size for _, size in _CACHE.values()) > CACHE_BYTES:
         _CACHE.popitem(last=False)
     return value
+
+
+def nbytes(value: object) -> int:
+    """Memory held by arrays in ``value`` (arrays, frames, tuples, dataclasses) [bytes]."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return int(value.memory_usage(deep=False).sum()) if isinstance(value, pd.DataFrame) else value.nbytes
+    if isinstance(value, tuple | list):
+        return sum(nbytes(v) for v in value)
+    if hasattr(value, "__dataclass_fields__"):
+        return sum(nbytes(getattr(value, f)) for f in value.__dataclass_fields__)
+    return 0
 
 
 def weather_key(sc: Scenario) -> tuple:

@@ -384,8 +384,8 @@ def _bus_order(sc: Scenario, bus_ids: list[str], conv: Converters, ports: Ports)
              for p, u in zip(conv.oth_port, conv.oth_conv, strict=True)}
     # what feeds a limited bus settles before the unit that draws on it (a steam highway
     # after the waste-heat recovery that fills its source header)
-    feeds = [(ports.bus[int(p)], int(conv.ref_bus[u])) for p, u in zip(conv.oth_port, conv.oth_conv, strict=True)
-             if conv.oth_coef[:, list(conv.oth_port).index(p)].max() > 0]
+    outputs = conv.oth_coef.max(axis=0) > 0 if conv.oth_coef.size else np.zeros(0, bool)
+    feeds = [(ports.bus[int(conv.oth_port[k])], int(conv.ref_bus[conv.oth_conv[k]])) for k in np.flatnonzero(outputs)]
     for k in np.flatnonzero(conv.limited):
         source = ports.bus[int(conv.oth_port[k])]
         edges |= {(ref, int(conv.ref_bus[conv.oth_conv[k]])) for bus, ref in feeds if bus == source}
