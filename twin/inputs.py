@@ -25,7 +25,7 @@ from twin.schema import Scenario
 from twin.schema_assets import PV, Wind
 from twin.tariffs import hourly_prices, resolve_tariff
 
-CACHE_BYTES = 512 * 2**20  # exogenous arrays kept between runs (calibration runs hundreds of variants)
+CACHE_BYTES = 2 * 2**30  # exogenous arrays kept between runs; calibration runs hundreds of variants
 T = TypeVar("T")
 _CACHE: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
 
