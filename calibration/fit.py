@@ -6,10 +6,13 @@
 
 Objective: the residuals (simulated - measured) of every meter over the calibration period,
 at the fit interval, each meter's divided by its measured mean and by the square root of its
-number of readings, so the cost is the sum over meters of their squared CV(RMSE) and a
-small meter counts as much as a large one. Continuous fields are fitted by
-``scipy.optimize.least_squares`` (trust-region reflective, bounds, forward differences on
-fields scaled to 0-1); whole-number fields (shift hours, Spring Festival days) are then
+number of readings, plus one residual per meter of w x its mean bias over its measured
+mean (w = ``fit.bias_weight``, 3 by default). The cost is thus the sum over meters of
+CV(RMSE)^2 + (3 NMBE)^2: each statistic relative to its Guideline 14 limit (30 % and 10 %
+hourly, 15 % and 5 % monthly), so the fit does not keep a bias that least squares on the
+shape alone would accept, and a small meter counts as much as a large one. Continuous
+fields are fitted by ``scipy.optimize.least_squares`` (trust-region reflective, bounds,
+forward differences on fields scaled to 0-1); whole-number fields (shift hours, Spring Festival days) are then
 searched value by value with the others held, and the two alternate for up to
 ``fit.rounds`` rounds. Each evaluation is one ``twin.run`` of the calibration period.
 A fit that stops on its evaluation budget, or whose solver reports failure, is marked
@@ -49,8 +52,9 @@ class Objective:
         native = problem.window(self.first, self.last)
         self.measured, _ = paired(native, native, problem.native, problem.interval)
         self.native = native
-        self.scale = {m: float(c.mean()) * np.sqrt(c.notna().sum())
-                      for m, c in self.measured.items()}
+        self.mean = {m: float(c.mean()) for m, c in self.measured.items()}
+        self.scale = {m: self.mean[m] * np.sqrt(c.notna().sum()) for m, c in self.measured.items()}
+        self.bias_weight = problem.spec.fit.bias_weight
         self.evals, self.budget = 0, 0
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
@@ -72,13 +76,16 @@ class Objective:
         try:
             sim = simulate(self.problem, values, self.first, self.last)
         except InputError:  # a combination the schema refuses (e.g. shift start >= end)
-            return np.full(int(self.measured.notna().sum().sum()), 1e3)
+            size = int(self.measured.notna().sum().sum()) + self.measured.shape[1]
+            return np.full(size, 1e3)
         _, s = paired(self.native, sim, self.problem.native, self.problem.interval)
         parts = []
         for meter, m in self.measured.items():
             ok = m.notna().to_numpy()
-            diff = s[meter].to_numpy()[ok] - m.to_numpy()[ok]
-            parts.append(np.nan_to_num(diff, nan=0.0) / self.scale[meter])
+            diff = np.nan_to_num(s[meter].to_numpy()[ok] - m.to_numpy()[ok], nan=0.0)
+            n = max(len(diff), 1)
+            bias = self.bias_weight * diff.sum() / (n * self.mean[meter])
+            parts += [diff / self.scale[meter], [bias]]
         return np.concatenate(parts)
 
     def cost(self, values: dict[str, float]) -> float:

@@ -103,9 +103,16 @@ def _replace_dir(new: Path, out: Path) -> None:
 
 
 def _rounded(values: dict[str, float], free: list[FreeField]) -> dict[str, float]:
-    """Fitted values as written (whole-number fields as ints)."""
-    kinds = {f.path: f.integer for f in free}
-    return {p: int(round(v)) if kinds[p] else float(v) for p, v in values.items()}
+    """Fitted values as written: six significant digits, a hair from a bound snapped onto
+    it, whole-number fields as ints (the "after" run uses exactly these)."""
+    out = {}
+    for f in free:
+        value = values[f.path]
+        for bound in (f.lower, f.upper):
+            if abs(value - bound) <= 1e-9 * (f.upper - f.lower):
+                value = bound
+        out[f.path] = int(round(value)) if f.integer else float(f"{value:.6g}")
+    return out
 
 
 def build_result(problem: FitProblem, values: dict[str, float],
@@ -113,9 +120,9 @@ def build_result(problem: FitProblem, values: dict[str, float],
     """Simulate before and after over all periods; metrics, overlay and series."""
     windows = [w for _, w in problem.periods.items()]
     first, last = min(w[0] for w in windows), max(w[1] for w in windows)
-    runs = {"before": simulate(problem, problem.start, first, last),
-            "after": simulate(problem, values, first, last)}
     fitted = _rounded(values, problem.free)
+    runs = {"before": simulate(problem, problem.start, first, last),
+            "after": simulate(problem, fitted, first, last)}
     calibrated = apply_values(problem.raw, fitted)
     summary = {**summary, "free": {f.path: {"start": problem.start[f.path],
                                             "fitted": fitted[f.path], "lower": f.lower,

@@ -47,7 +47,8 @@ def _summary(result: CalibrationResult) -> str:
         f"<tr><td class='l'>{html.escape(p)}</td><td>{_num(v['start'])}</td>"
         f"<td>{_num(v['fitted'])}</td><td>[{_num(v['lower'])}, {_num(v['upper'])}]</td></tr>"
         for p, v in s["free"].items())
-    return (f"<p>Fit {status}: {html.escape(str(s['message']))}; {s['evaluations']} model runs "
+    return (f"<p>Fit {status}: {html.escape(str(s['message']).rstrip('.'))}; "
+            f"{s['evaluations']} model runs "
             f"in {s.get('seconds', float('nan')):.1f} s; cost {s['cost_before']:.4g} &rarr; "
             f"{s['cost_after']:.4g}.</p><table><tr><th class='l'>field</th><th>start</th>"
             f"<th>fitted</th><th>bounds</th></tr>{rows}</table>")

@@ -14,6 +14,8 @@ A YAML file (``yaml.safe_load``), every section optional::
     weather:                                      # measured weather replacing the scenario's
       path: bedford_2019.csv                      # relative to this file, or --weather
       timezone: UTC                               # of its time stamps (IANA, UTC, +HH:MM)
+      label: end                                  # stamps mark the start (default) or end
+                                                  # of their interval (Met Office hourly)
       columns: {timestamp: datetime, temp_air_c: "air_temperature [degC]",
                 ghi_w_m2: "glbl_irad_amt [W/m2]"}
     fit:
@@ -23,6 +25,8 @@ A YAML file (``yaml.safe_load``), every section optional::
       rounds: 3                                   # alternations of gradient and grid search
       metrics_n_params: 1                         # p of Guideline 14's n - p on the
                                                   # calibration period (validation: 0)
+      bias_weight: 3                              # weight of NMBE against CV(RMSE) in the
+                                                  # cost (0: plain least squares)
 
 ``free`` may also be a list of paths (all with default bounds). Without ``free`` the fit
 frees the defaults of each meter's target (see ``calibration.fit.default_free``); without
@@ -45,9 +49,9 @@ from calibration.mapping import parse_timezone
 from twin.errors import InputError, Problem
 
 TOP_KEYS = {"free", "meters", "periods", "weather", "fit"}
-WEATHER_KEYS = {"path", "timezone", "columns", "poa_tilt_deg", "poa_azimuth_deg",
+WEATHER_KEYS = {"path", "timezone", "label", "columns", "poa_tilt_deg", "poa_azimuth_deg",
                 "wind_speed_m_s"}
-FIT_KEYS = {"interval", "max_evals", "rounds", "metrics_n_params"}
+FIT_KEYS = {"interval", "max_evals", "rounds", "metrics_n_params", "bias_weight"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class WeatherSpec:
     path: Path | None
     timezone: str
     columns: dict[str, str]
+    label: str = "start"
     poa_tilt_deg: float = 30.0
     poa_azimuth_deg: float = 180.0
     wind_speed_m_s: float = 2.0
@@ -83,6 +88,7 @@ class FitOptions:
     max_evals: int = 400
     rounds: int = 3
     metrics_n_params: int = 1
+    bias_weight: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -216,10 +222,14 @@ def _weather(raw, source: str, base_dir: Path, problems: list[Problem]) -> Weath
     except ValueError as exc:
         problems.append(Problem(source, "weather.timezone", str(exc)))
     path = None if raw.get("path") is None else (base_dir / str(raw["path"])).resolve()
+    label = raw.get("label", "start")
+    if label not in ("start", "end"):
+        problems.append(Problem(source, "weather.label", f"{label!r} is not start or end"))
     numbers = {k: float(raw[k]) for k in ("poa_tilt_deg", "poa_azimuth_deg", "wind_speed_m_s")
                if isinstance(raw.get(k), int | float)}
     return WeatherSpec(path, str(raw.get("timezone")),
-                       {str(k): str(v) for k, v in raw["columns"].items()}, **numbers)
+                       {str(k): str(v) for k, v in raw["columns"].items()}, str(label),
+                       **numbers)
 
 
 def _fit(raw, source: str, problems: list[Problem]) -> FitOptions:
@@ -243,4 +253,9 @@ def _fit(raw, source: str, problems: list[Problem]) -> FitOptions:
                                     f"got {value!r}"))
             value = getattr(FitOptions, key)
         counts[key] = value
-    return FitOptions(interval=interval, **counts)
+    weight = raw.get("bias_weight", FitOptions.bias_weight)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+        problems.append(Problem(source, "fit.bias_weight", f"expected a number >= 0, got "
+                                f"{weight!r}"))
+        weight = FitOptions.bias_weight
+    return FitOptions(interval=interval, bias_weight=float(weight), **counts)

@@ -2,7 +2,9 @@
 
 The spec's ``weather`` section names a CSV file (``.csv`` or ``.csv.gz``) and its columns:
 
-- ``timestamp`` (required), read in the section's ``timezone``, interval start;
+- ``timestamp`` (required), read in the section's ``timezone``; it marks the start of its
+  interval, or the end with ``label: end`` (Met Office hourly irradiance is the hour's
+  amount up to the stamp);
 - ``temp_air_c`` [degC] at any interval of an hour or less (averaged to hours), **or**
   ``temp_max_c`` and ``temp_min_c`` of each day: the hourly temperature is then a cosine
   between them with its minimum at 03:00 and maximum at 15:00 local time (a common
@@ -111,6 +113,9 @@ def _read(spec: WeatherSpec) -> pd.DataFrame:
             for role, name in cols.items() if role != "timestamp"}
     frame = pd.DataFrame(data, index=pd.DatetimeIndex(stamps))
     frame = frame[frame.index.notna()]
+    step = pd.Series(frame.index).diff().median() if len(frame) > 1 else pd.Timedelta(0)
+    if spec.label == "end" and step < pd.Timedelta(days=1):  # daily values keep their date
+        frame.index = frame.index - step
     return frame.tz_convert("UTC").sort_index()
 
 

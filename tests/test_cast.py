@@ -213,3 +213,19 @@ def test_motor_upgrade_scales_electricity_by_hand(write_scenario):
     after = scenario(write_scenario, enterprises=[upgraded])
     factor = 1 + 0.6 * (0.876 / 0.926 - 1) + 0.1 * (0.80 / 1.00 - 1)
     assert after.kpis["electricity_demand_mwh"] == pytest.approx(before.kpis["electricity_demand_mwh"] * factor)
+
+
+def test_thermal_store_shifts_electric_heat_to_valley_hours(write_scenario):
+    parts = dict(enterprises=[{"id": "dyer", "sector": "chemicals", "calendar": STEADY, "demand": {"heat_mwh": 26280}}],
+                 assets=[{"id": "eboiler", "type": "boiler", "bus": "heat", "fuel": "electricity", "p_th_max_mw": 10,
+                          "efficiency_frac": 0.99}])
+    plain = scenario(write_scenario, **parts)
+    parts["assets"] = parts["assets"] + [{"id": "tank", "type": "storage", "preset": "thermal_storage", "bus": "heat",
+                                          "p_max": 3, "e_max": 20, "soc_init_frac": 0.0, "strategy": "tou_arbitrage"}]
+    stored = scenario(write_scenario, **parts)
+    assert stored.kpis["unserved_heat_mwh"] == pytest.approx(0, abs=1e-9)
+    assert stored.kpis["electricity_energy_cost_cny"] < plain.kpis["electricity_energy_cost_cny"]
+    f = stored.flows_frame()
+    valley = stored.import_price <= stored.import_price.min() + 1e-9
+    assert (f["tank@heat"][valley] <= 1e-9).all() and f["tank@heat"][valley].sum() < 0  # charges in the valley
+    assert _balance(stored) < 1e-9

@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from twin.accounting_inputs import AccountingOptions, EnterpriseActivity, InternalSupply, ParkActivity
-from twin.allocation import ElectricityAllocation, HeatAllocation, Ports, allocate_electricity, allocate_heat, port_table
+from twin.allocation import (
+    ElectricityAllocation,
+    HeatAllocation,
+    Ports,
+    allocate_electricity,
+    allocate_heat,
+    port_table,
+)
 from twin.factors import FactorBook
 from twin.kpis_materials import THERMAL
 from twin.units import fuels, tce_per_mwh
@@ -216,7 +223,8 @@ def _entity(n: str, ea: ElectricityAllocation, ha: HeatAllocation, factors: dict
                 acc[1] += q * factors.get(unit, 0.0)
     internal = [InternalSupply(c, float(q), float(co2 / q), o) for (c, o), (q, co2) in sorted(supplies.items())]
     return EnterpriseActivity(
-        n, fuel_use={c: float(q) for c, q in fuel.items()}, process_co2_t=_pos(process), grid_electricity_mwh=_pos(el.get("grid", 0.0)),
+        n, fuel_use={c: float(q) for c, q in fuel.items()}, process_co2_t=_pos(process),
+        grid_electricity_mwh=_pos(el.get("grid", 0.0)),
         inpark_renewable_mwh=_pos(el.get("inpark", 0.0)), direct_green_mwh=_pos(el.get("direct", 0.0)),
         green_trade_mwh=_pos(contracts[0]), certificates_mwh=_pos(contracts[1]),
         heat_bought_mwh=_pos(heat.get("market", 0.0)), internal=tuple(internal),

@@ -13,9 +13,9 @@ from twin.converters import ATMOSPHERE, compatible, converter_specs
 from twin.errors import InputError, Problem
 from twin.factors import grid_factor_exists
 from twin.fleets import fleet_specs
-from twin.plan_checks import plan_problems
 from twin.motors import unknown_classes
 from twin.physics import sites, wind
+from twin.plan_checks import plan_problems
 from twin.schema import Scenario
 from twin.sectors import sector_names
 from twin.tariffs import tariff_names

@@ -1,4 +1,4 @@
-"""The ``park-twin`` command line: validate, run, bench.
+"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, bench.
 
 Bad input prints one line per problem (file, field, id, expectation) on stderr
 and exits with code 2; nothing is written.
@@ -43,6 +43,29 @@ def _parser() -> argparse.ArgumentParser:
         ("--seed", {"type": int, "help": "override the scenario seed"}),
         ("--json", {"action": "store_true", "help": "print the KPIs as one JSON object"}),
         ("--weather", {"metavar": "FILE", "help": "weather file to use (may lie outside the scenario folder)"}),
+        ("--year", {"type": int, "help": "apply the measures commissioned by YEAR (default: all)"}),
+    ])
+    _command(sub, "assess", "simulate and print carbon accounts, indicators and economics", _assess, [
+        ("file", {"metavar": "FILE"}),
+        ("--year", {"type": int, "help": "measures in service and grid factors of YEAR "
+                                         "(default: all measures, the accounting year's factors)"}),
+        ("--json", {"action": "store_true", "help": "print everything as one JSON object"}),
+    ])
+    _command(sub, "compare", "KPIs, accounts, indicators and economics side by side", _compare, [
+        ("files", {"nargs": "+", "metavar": "FILE"}),
+        ("--year", {"type": int, "help": "measures in service and grid factors of YEAR"}),
+        ("--json", {"action": "store_true", "help": "print one JSON object"}),
+    ])
+    _command(sub, "pathway", "simulate each year as measures come into service", _pathway, [
+        ("file", {"metavar": "FILE"}),
+        ("--from", {"dest": "start", "type": int, "required": True, "metavar": "YEAR"}),
+        ("--to", {"dest": "stop", "type": int, "required": True, "metavar": "YEAR"}),
+        ("--json", {"action": "store_true", "help": "print one JSON object"}),
+    ])
+    _command(sub, "mac", "marginal abatement cost curve of a scenario's measures", _mac, [
+        ("file", {"metavar": "FILE"}),
+        ("--year", {"type": int, "help": "grid factors of YEAR (default: the accounting year's)"}),
+        ("--json", {"action": "store_true", "help": "print one JSON object"}),
     ])
     _command(sub, "report", "write a one-file HTML comparison report", _report, [
         ("files", {"nargs": "+", "metavar": "FILE"}),
@@ -80,11 +103,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from twin.measures import apply_measures
     from twin.scenario import load_scenario
     from twin.simulation import run
 
     overrides = _weather_override(args.weather)
     scenario = load_scenario(args.file, overrides=overrides, allow_outside=bool(overrides))
+    if scenario.measures:
+        scenario = apply_measures(scenario, year=args.year)
     results = run(scenario, seed=args.seed)
     if args.out:
         results.write(args.out)
@@ -125,6 +151,55 @@ def _report(args: argparse.Namespace) -> int:
 
     print(f"report written to {report(args.files, args.out, lang=args.lang)}")
     return 0
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from twin.assessment import assess
+    from twin.assessment_text import format_assessment
+    from twin.grid_path import year_overrides
+    from twin.measures import apply_measures
+    from twin.scenario import load_scenario
+    from twin.simulation import run
+
+    scenario = load_scenario(args.file)
+    factors = year_overrides(scenario, args.year) if args.year is not None else None
+    a = assess(run(apply_measures(scenario, year=args.year)), factor_overrides=factors, year=args.year)
+    print(json.dumps(a.to_dict()) if args.json else format_assessment(a))
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from twin.compare import compare_files, format_comparison
+
+    c = compare_files(args.files, year=args.year, progress=None if args.json else _progress)
+    print(json.dumps(c.to_dict()) if args.json else format_comparison(c))
+    return 0
+
+
+def _pathway(args: argparse.Namespace) -> int:
+    from twin.assessment_text import format_pathway
+    from twin.pathway import check_range, run_pathway
+    from twin.scenario import load_scenario
+
+    check_range(args.file, args.start, args.stop)
+    scenario = load_scenario(args.file)
+    result = run_pathway(scenario, args.start, args.stop, progress=None if args.json else _progress)
+    print(json.dumps(result.to_dict()) if args.json else format_pathway(result))
+    return 0
+
+
+def _mac(args: argparse.Namespace) -> int:
+    from twin.assessment_text import format_mac
+    from twin.pathway import mac_curve
+    from twin.scenario import load_scenario
+
+    points = mac_curve(load_scenario(args.file), year=args.year, progress=None if args.json else _progress)
+    print(json.dumps([p.to_dict() for p in points]) if args.json else format_mac(points))
+    return 0
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _bench(args: argparse.Namespace) -> int:

@@ -97,10 +97,14 @@ def _settle_bus(net: Network, f: np.ndarray, soc_out: np.ndarray, hours: slice, 
     if not first:  # the first pass starts from a fresh ledger: slack ports are still 0
         f[:, net.slack_ports[b]] = 0.0
     r = _residual(net, f, b)
+    supplied = net.supply_on_bus[b]
+    if first and supplied.size:  # stores plan first and charge from the units' spare capacity
+        spare = (net.converters.cap[supplied] * plan.conv_avail[:, supplied]).sum(axis=1)
+        r = _stores(net, f, soc_out, hours, b, r, plan, np.maximum(spare + np.minimum(r, 0.0), 0.0))
     if net.conv_on_bus[b].size:
         r = _converters(net, f, hours, b, r, plan.conv_avail)
-    if first:
-        r = _stores(net, f, soc_out, hours, b, r, plan)
+    if first and not supplied.size:
+        r = _stores(net, f, soc_out, hours, b, r, plan, None)
     _close(net.slack[b], f, r)
 
 
@@ -158,8 +162,11 @@ def _run(net: Network, f: np.ndarray, hours: slice, units: np.ndarray, x: np.nda
 
 
 def _stores(net: Network, f: np.ndarray, soc_out: np.ndarray, hours: slice, b: int,
-            r: np.ndarray, plan: BlockPlan) -> np.ndarray:
-    """Each store on the bus acts on the remaining deficit, in id order."""
+            r: np.ndarray, plan: BlockPlan, headroom: np.ndarray | None) -> np.ndarray:
+    """Each store on the bus acts on the remaining deficit, in id order.
+
+    ``headroom`` [MW] bounds charging on buses whose units will supply it.
+    """
     slack = net.slack[b]
     # off the grid bus, a store keeps for later only what the offtake cannot take now
     offtake = slack.export_max if slack.export_port >= 0 and slack.import_port < 0 else 0.0
@@ -168,7 +175,11 @@ def _stores(net: Network, f: np.ndarray, soc_out: np.ndarray, hours: slice, b: i
         deficit = np.where(r > 0.0, -np.maximum(r - offtake, 0.0), -r)
         ctx = DayContext(deficit, net.import_price[hours], float(plan.soc[s]), store.params)
         request = plan.storage_planner(s, ctx) * plan.store_avail[:, s]
+        if headroom is not None:
+            request = np.maximum(request, -headroom)
         power, soc_end = apply_requests(request, ctx.soc_mwh, store.params)
+        if headroom is not None:
+            headroom = np.maximum(headroom + np.minimum(power, 0.0), 0.0)
         f[:, store.port] = power
         soc_out[hours, s] = soc_end
         plan.soc[s] = soc_end[-1]

@@ -3,7 +3,9 @@
 A measure's ``change`` is deep-merged into the scenario exactly like a variant file
 (:func:`twin.scenario.deep_merge`: mappings recursively, lists of items by id, ``remove:
 true`` deletes); ``demand_scale`` multiplies enterprises' annual demand (efficiency
-upgrades). Measures apply in order of year, then of their place in the file.
+upgrades) and ``motor_systems`` sets enterprises' motor and compressor classes (both by
+enterprise id or ``sector:<name>``). Measures apply in order of year, then of their place
+in the file.
 
 Costs: a measure with ``capex_cny`` is one capital item. Otherwise each asset or fleet it
 adds or changes is costed from the cost tables (:mod:`twin.costs`): what it adds in full,
@@ -21,11 +23,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from twin.costs import asset_cost, fleet_cost
 from twin.errors import InputError, Problem
+from twin.scenario import deep_merge, validate
 from twin.schema import Scenario
 from twin.schema_assets import Asset
 from twin.schema_enterprise import Fleet
 from twin.schema_plan import Measure
-from twin.scenario import deep_merge, validate
 
 LISTS = {"assets": "type", "enterprises": "sector", "fleets": "vehicle", "buses": "carrier"}
 FORBIDDEN = {"measures", "extends"}
@@ -67,10 +69,19 @@ def apply_measures(sc: Scenario, measures: Sequence[Measure] | None = None,
         econ["existing_assets"] = [a["id"] for a in raw["assets"]] + [f["id"] for f in raw["fleets"]]
     for m in chosen:
         raw = _apply_one(sc._source, raw, m)
+    _drop_removed(raw)
     try:
         return validate(raw, sc._source, sc._base_dir, sc._allow_outside)
     except InputError as exc:
         raise InputError(_blame(sc, chosen, exc)) from None
+
+
+def _drop_removed(raw: dict) -> None:
+    """Existing equipment a measure removed is no longer listed."""
+    econ = raw["economics"]
+    if isinstance(econ["existing_assets"], list):
+        present = {a["id"] for a in raw["assets"]} | {f["id"] for f in raw["fleets"]}
+        econ["existing_assets"] = [i for i in econ["existing_assets"] if i in present]
 
 
 def _apply_one(source: str, raw: dict, m: Measure) -> dict:
@@ -106,27 +117,30 @@ def reference_problems(source: str, raw: dict, m: Measure) -> list[Problem]:
                                    f"(a new item needs '{required}')", m.id))
     ents = {e["id"] for e in raw.get("enterprises", [])}
     sectors = {e["sector"] for e in raw.get("enterprises", [])}
-    for key in m.demand_scale:
-        name = key.removeprefix("sector:")
-        ok = name in sectors if key.startswith("sector:") else key in ents
-        if not ok:
-            out.append(Problem(source, f"{where}.demand_scale.{key}",
-                               f"measure {m.id!r} references missing enterprise or sector {key!r}", m.id))
+    for name in ("demand_scale", "motor_systems"):
+        for key in getattr(m, name):
+            ok = key.removeprefix("sector:") in sectors if key.startswith("sector:") else key in ents
+            if not ok:
+                out.append(Problem(source, f"{where}.{name}.{key}",
+                                   f"measure {m.id!r} references missing enterprise or sector {key!r}", m.id))
     return out
 
 
 def _scaled(enterprises: list[dict], m: Measure) -> list[dict]:
-    if not m.demand_scale:
+    """Enterprises after the measure's demand factors and motor classes."""
+    if not m.demand_scale and not m.motor_systems:
         return enterprises
     out = []
     for e in enterprises:
         e = {**e, "demand": dict(e.get("demand") or {})}
-        for key in (e["id"], f"sector:{e['sector']}"):
+        for key in (f"sector:{e['sector']}", e["id"]):  # an enterprise's own entry wins
             s = m.demand_scale.get(key)
             if s is not None:
                 d = e["demand"]
                 d["electricity_mwh"] = d.get("electricity_mwh", 0.0) * s.electricity_frac
                 d["heat_mwh"] = d.get("heat_mwh", 0.0) * s.heat_frac
+            if key in m.motor_systems:
+                e["motor_systems"] = m.motor_systems[key].model_dump(mode="json")
         out.append(e)
     return out
 
@@ -186,6 +200,7 @@ def _blame(sc: Scenario, chosen: list[Measure], exc: InputError) -> list[Problem
     raw["measures"] = []
     for m in chosen:
         raw = _apply_one(sc._source, raw, m)
+        _drop_removed(raw)
         try:
             validate(raw, sc._source, sc._base_dir, sc._allow_outside)
         except InputError as inner:

@@ -194,6 +194,7 @@ class Network:
         self.flow_ports_on_bus = [np.array([p for p in ps if p not in slack_ports], dtype=int)
                                   for ps in self.ports_on_bus]
         self.conv_on_bus = [np.flatnonzero(c.ref_bus == b) for b in range(n)]
+        self.supply_on_bus = [u[c.mode[u] > 0] for u in self.conv_on_bus]
         self.stores_on_bus = [[i for i, s in enumerate(self.stores) if s.bus == b] for b in range(n)]
         # merit order of each bus's converters in every hour (costs are exogenous)
         self.conv_order = [np.argsort(c.cost[:, u], axis=1, kind="stable") for u in self.conv_on_bus]

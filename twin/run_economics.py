@@ -21,7 +21,17 @@ import numpy as np
 
 from twin.converters import ATMOSPHERE, converter_specs
 from twin.costs import scenario_costs
-from twin.economics import Comparison, Finance, Investment, Pathway, carbon_cost_cny, compare, cost_flows, lcoe_cny_per_mwh, market_price
+from twin.economics import (
+    Comparison,
+    Finance,
+    Investment,
+    Pathway,
+    carbon_cost_cny,
+    compare,
+    cost_flows,
+    lcoe_cny_per_mwh,
+    market_price,
+)
 
 OFFTAKE_ROLES = ("co2_storage", "co2_utilisation", "recycling", "sales", "export",
                  "truck_co2_storage", "truck_co2_utilisation", "truck_recycling", "truck_sales", "truck_export")

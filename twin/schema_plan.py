@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from twin.schema_enterprise import MotorSystems
+
 GridBasis = Literal["national_average", "national_residual", "national_fossil", "regional",
                     "provincial", "ets_reporting"]
 Treatment = Literal["zero", "not_recognised"]
@@ -81,7 +83,7 @@ class IndicatorSettings(_Strict):
 class Investment(_Strict):
     """An explicit capital item (platform, building retrofit), or a measure's cost."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
+    id: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$", description="Unique id (a measure's items: measure.asset)")
     capex_cny: NonNeg = Field(description="Capital cost [CNY]")
     lifetime_yr: int = Field(20, ge=1, le=60, description="Lifetime; replaced at its end within the horizon [yr]")
     fixed_om_cny_per_yr: NonNeg = Field(0.0, description="Fixed operation and maintenance [CNY/yr]")
@@ -119,6 +121,7 @@ class Measure(_Strict):
         None, description="The report's five dimensions of a zero-carbon path")
     change: dict[str, Any] = Field(default_factory=dict, description="Overlay deep-merged into the scenario like a variant file (items with the same id merge, `remove: true` deletes)")
     demand_scale: dict[str, DemandScale] = Field(default_factory=dict, description="Enterprise id or 'sector:<name>' -> factors on annual demand (efficiency upgrades)")
+    motor_systems: dict[str, MotorSystems] = Field(default_factory=dict, description="Enterprise id or 'sector:<name>' -> motor and compressor classes set by the measure (twin/data/motor_systems.csv)")
     capex_cny: NonNeg | None = Field(None, description="Capital cost; default: the cost tables applied to what the change adds [CNY]")
     fixed_om_cny_per_yr: NonNeg | None = Field(None, description="Fixed O&M with an explicit capex [CNY/yr]")
     lifetime_yr: int | None = Field(None, ge=1, le=60, description="Lifetime with an explicit capex [yr] (default 20)")
