@@ -98,12 +98,13 @@ def _settle_bus(net: Network, f: np.ndarray, soc_out: np.ndarray, hours: slice, 
         f[:, net.slack_ports[b]] = 0.0
     r = _residual(net, f, b)
     supplied = net.supply_on_bus[b]
-    if first and supplied.size:  # stores plan first and charge from the units' spare capacity
+    stores = first and bool(net.stores_on_bus[b])
+    if stores and supplied.size:  # stores plan first and charge from the units' spare capacity
         spare = (net.converters.cap[supplied] * plan.conv_avail[:, supplied]).sum(axis=1)
         r = _stores(net, f, soc_out, hours, b, r, plan, np.maximum(spare + np.minimum(r, 0.0), 0.0))
     if net.conv_on_bus[b].size:
         r = _converters(net, f, hours, b, r, plan.conv_avail)
-    if first and not supplied.size:
+    if stores and not supplied.size:
         r = _stores(net, f, soc_out, hours, b, r, plan, None)
     _close(net.slack[b], f, r)
 

@@ -37,6 +37,7 @@ class ParkModel(mesa.Model):
         self.fleet_cargo = np.zeros((hours, len(net.fleets)))
         self.soc = np.array([s.soc0 for s in net.stores])
         self.day = 0
+        self.day_of_year = net.axis.start_h // HOURS_PER_DAY  # index of today in the calendar year
         days = hours // HOURS_PER_DAY
         self.level_log = np.zeros((days, len(net.el_ports)))  # the agents' daily decisions
         self.trips_log = np.zeros((days, len(net.fleets)))
@@ -68,11 +69,6 @@ class ParkModel(mesa.Model):
     def hour(self) -> int:
         """Current hour of the simulated period (SimPy time)."""
         return int(self.env.now)
-
-    @property
-    def day_of_year(self) -> int:
-        """Index of the current day in the calendar year."""
-        return self.net.axis.start_h // HOURS_PER_DAY + self.day
 
     def step(self) -> None:
         """One day of planning: each kind of agent decides in turn."""

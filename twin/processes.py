@@ -32,6 +32,7 @@ def daily_cycle(model: ParkModel) -> Generator:
     """Plan a day, let it happen, settle it."""
     for day in range(model.net.axis.hours // HOURS_PER_DAY):
         model.day = day
+        model.day_of_year = model.net.axis.start_h // HOURS_PER_DAY + day
         model.step()
         model.record_day()
         yield model.env.timeout(HOURS_PER_DAY)
