@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin.network import Network, Slack, SlackBatch
+from twin.network import Network
+from twin.network_types import Slack, SlackBatch
 from twin.physics.storage import DayContext, apply_requests
 
 StoragePlanner = Callable[[int, DayContext], np.ndarray]

@@ -16,7 +16,7 @@ from twin.technologies import preset
 from twin.units import default_prices, fuels
 
 if TYPE_CHECKING:
-    from twin.network import Converters, Ports
+    from twin.network_types import Converters, Ports
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class StoreSpec:
 def converter_arrays(sc: Scenario, axis: TimeAxis, specs: list[ConverterSpec], ports: Ports,
                      b: dict[str, int], carrier: list[str], limited_bus: np.ndarray) -> Converters:
     """Ports and hourly coefficient and cost arrays of all converters."""
-    from twin.network import Converters
+    from twin.network_types import Converters
 
     sl = slice(axis.start_h, axis.stop_h)
     temp = site_weather(sc)["temp_air_c"].to_numpy()[sl]
