@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -131,18 +130,10 @@ def _arrow(before, after) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m calibration.cli calibrate ...`` (same as ``park-twin calibrate``)."""
-    parser = argparse.ArgumentParser(prog="python -m calibration.cli")
-    register(parser.add_subparsers(required=True, metavar="COMMAND"))
-    args = parser.parse_args(argv)
-    warnings.simplefilter("ignore", DeprecationWarning)
-    warnings.simplefilter("ignore", FutureWarning)
-    try:
-        return args.handler(args)
-    except InputError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_INPUT
+    """``python -m calibration.cli calibrate ...``: the same as ``park-twin calibrate``."""
+    from twin.cli import main as park_twin
+
+    return park_twin(list(argv) if argv is not None else sys.argv[1:])
 
 
 if __name__ == "__main__":

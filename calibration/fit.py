@@ -36,6 +36,7 @@ from calibration.spec import CalibrationSpec, Periods, load_spec, spec_from_dict
 from twin.errors import InputError
 
 DIFF_STEP = 1e-3  # forward-difference step on fields scaled to 0-1
+ROUND_FTOL = 1e-6  # a round improving the cost by less (relative) ends the alternation
 CACHE = 64  # evaluations remembered (the grid search revisits its starting point)
 
 
@@ -142,13 +143,18 @@ def fit(problem: FitProblem) -> tuple[dict[str, float], dict]:
     values = dict(problem.start)
     cont = [f for f in problem.free if not f.integer]
     ints = [f for f in problem.free if f.integer]
-    cost_before = obj.cost(values)
+    cost_before = last = obj.cost(values)
     message, ok, rounds, changed = "not run", True, 0, True
     try:
         while changed and ok and rounds < problem.spec.fit.rounds:
             rounds += 1
             values, message, ok = _continuous(obj, values, cont)
             values, changed = _grid(obj, values, ints) if ints else (values, False)
+            cost = obj.cost(values)
+            if changed and last - cost <= ROUND_FTOL * last:  # whole numbers creep: done
+                changed = False
+                message += f"; round {rounds} changed the cost by < {ROUND_FTOL:g}"
+            last = cost
     except _Budget:
         ok, message = False, "stopped: evaluation budget (fit.max_evals) spent"
     if ok and changed:

@@ -22,9 +22,6 @@ failed write leaves nothing half-written):
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +33,7 @@ from calibration.fields import FreeField, apply_values, overlay
 from calibration.metrics import evaluate
 from calibration.setup import NAMES, ORDER, FitProblem
 from calibration.weather import write_weather_csv
+from twin.files import write_folder
 
 
 @dataclass
@@ -66,40 +64,21 @@ class CalibrationResult:
         """
         from calibration.report import render
 
-        out = Path(out_dir)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-        try:
-            (tmp / "metrics.json").write_text(json.dumps(self.metrics, indent=2) + "\n",
-                                              encoding="utf-8")
-            (tmp / "calibrated.yaml").write_text(self.overlay_yaml(), encoding="utf-8")
-            self.series.to_csv(tmp / "fit.csv", index=False)
-            (tmp / "report.html").write_text(render(self, plotlyjs), encoding="utf-8")
+        def fill(folder: Path) -> None:
+            (folder / "metrics.json").write_text(json.dumps(self.metrics, indent=2) + "\n", encoding="utf-8")
+            (folder / "calibrated.yaml").write_text(self.overlay_yaml(), encoding="utf-8")
+            self.series.to_csv(folder / "fit.csv", index=False)
+            (folder / "report.html").write_text(render(self, plotlyjs), encoding="utf-8")
             if self.weather is not None:
-                write_weather_csv(self.weather, tmp / "weather.csv")
-            _replace_dir(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return out
+                write_weather_csv(self.weather, folder / "weather.csv")
+
+        return write_folder(out_dir, fill)
 
     def overlay_yaml(self) -> str:
         """``calibrated.yaml``: a comment naming the scenario, then the fitted fields."""
         head = (f"# Fitted fields of {self.scenario_path} (park-twin calibrate).\n"
                 "# Merge onto that scenario: a variant with `extends:` and these keys.\n")
         return head + yaml.safe_dump(self.overlay, sort_keys=False, allow_unicode=True)
-
-
-def _replace_dir(new: Path, out: Path) -> None:
-    """Put ``new`` in place of ``out`` with renames only."""
-    if not out.exists():
-        os.replace(new, out)
-        return
-    old = out.with_name(f".{out.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(out, old)
-    os.replace(new, out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _rounded(values: dict[str, float], free: list[FreeField]) -> dict[str, float]:

@@ -1,6 +1,6 @@
 """A short HTML report of a calibration: summary, metrics table, plots per meter.
 
-Per meter: measured against simulated before and after (daily sums when the series is
+Per meter: measured against simulated before and after (daily means when the series is
 longer than :data:`MAX_POINTS`), and the mean residual (measured - simulated, before and
 after) by hour of day (sub-daily data only) and by month.
 """
@@ -93,15 +93,15 @@ def _figure(meter: str, frame: pd.DataFrame, unit: str) -> go.Figure:
     stamps = frame["timestamp"].astype(str)  # ISO 8601 local time with its UTC offset
     data["hour"], data["month"] = stamps.str[11:13].astype(int), stamps.str[5:7].astype(int)
     sub_daily = data["hour"].nunique() > 1
+    series = data.set_index("time")[["measured", "simulated_before", "simulated_after"]]
+    title = f"{meter}: measured and simulated [{unit} per reading]"
+    if len(series) > MAX_POINTS:  # daily means of the readings present (gaps do not dip)
+        series, title = series.resample("D").mean(), title.replace("]", ", daily mean]")
     fig = make_subplots(rows=2, cols=2 if sub_daily else 1, specs=[
         [{"colspan": 2 if sub_daily else 1}, None] if sub_daily else [{}],
         [{}, {}] if sub_daily else [{}]],
-        subplot_titles=(f"{meter}: measured and simulated [{unit}]",
-                        *(["mean residual by hour of day"] if sub_daily else []),
+        subplot_titles=(title, *(["mean residual by hour of day"] if sub_daily else []),
                         "mean residual by month (measured - simulated)"))
-    series = data.set_index("time")[["measured", "simulated_before", "simulated_after"]]
-    if len(series) > MAX_POINTS:
-        series = series.resample("D").sum(min_count=1)
     for col, name in (("measured", "measured"), ("simulated_before", "before"),
                       ("simulated_after", "after")):
         fig.add_trace(go.Scatter(x=series.index, y=series[col], name=name, mode="lines",

@@ -71,8 +71,10 @@ def build_weather(spec: WeatherSpec, site, year: int) -> pd.DataFrame:
     wind = spec.columns.get("wind_speed_m_s")
     out["wind_speed_m_s"] = (_fill(_hourly(raw[wind]).reindex(index)).clip(0, 80)
                              if wind else spec.wind_speed_m_s)
-    sun = solar_position(index, site.latitude_deg, site.longitude_deg, site.altitude_m)
-    out[["ghi_w_m2", "dni_w_m2", "dhi_w_m2"]] = _irradiance(raw, spec, sun, index)
+    with warnings.catch_warnings():  # pvlib's own notices about pandas' future APIs
+        warnings.simplefilter("ignore", DeprecationWarning)
+        sun = solar_position(index, site.latitude_deg, site.longitude_deg, site.altitude_m)
+        out[["ghi_w_m2", "dni_w_m2", "dhi_w_m2"]] = _irradiance(raw, spec, sun, index)
     out.attrs["interpolated_hours"] = int(temp.isna().sum())
     return out[list(COLUMNS)]
 

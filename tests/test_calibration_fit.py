@@ -259,3 +259,27 @@ def test_targets_resolve_boiler_gas_and_refuse_unknown(tmp_path):
     assert targets["gas"].column == "boil@natural_gas"
     assert targets["gas"].factor == pytest.approx(-0.038931 / 3.6)  # m3 -> MWh (NCV)
     assert targets["vol"].factor == -1.0
+
+
+def test_default_free_fields_and_period_flags(case, tmp_path, capsys):
+    from calibration.setup import prepare
+
+    spec = spec_from_dict({"periods": PERIODS})
+    problem = prepare(case / "scenario.yaml", case / "meters.csv", case / "map.yaml", spec)
+    assert [f.path for f in problem.free] == [
+        "enterprises[f1].demand.electricity_mwh", "enterprises[f1].calendar.weekend_load_frac",
+        "enterprises[f1].calendar.holiday_load_frac", "enterprises[f1].base_load_frac",
+        "enterprises[f1].shift_hours.0", "enterprises[f1].shift_hours.1"]
+    assert problem.start["enterprises[f1].shift_hours.1"] == 22  # machinery: two shifts
+    default = prepare(case / "scenario.yaml", case / "meters.csv", case / "map.yaml",
+                      spec_from_dict({}))
+    assert [str(d) for d in default.periods.calibration] == ["2025-01-01", "2025-03-08"]
+    args = _cli(case, tmp_path, "--calibration", "2025-01-01", "--max-evals", "5")
+    assert cli_main(args) == 2
+    assert "--calibration: expected FIRST:LAST" in capsys.readouterr().err
+    args = _cli(case, tmp_path, "--calibration", "2025-01-01:2025-01-31", "--validation",
+                "2025-02-01:2025-02-28", "--max-evals", "5")
+    assert cli_main(args) == 0
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert metrics["periods"] == {"calibration": ["2025-01-01", "2025-01-31"],
+                                  "validation": ["2025-02-01", "2025-02-28"]}

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import warnings
+from importlib.metadata import entry_points
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -72,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         ("--out", {"required": True, "metavar": "HTML"}),
         ("--lang", {"choices": ["zh", "en"], "default": "zh"}),
     ])
+    for plugin in entry_points(group="park_twin.commands"):  # e.g. calibrate (calibration/)
+        plugin.load()(sub)
     _command(sub, "bench", "time a full-year run against one pvlib ModelChain year", _bench, [
         ("--scenario", {"default": None, "metavar": "FILE"}),
         ("--repeat", {"type": int, "default": 5}),

@@ -89,6 +89,9 @@ class ParkModel(mesa.Model):
     def run(self) -> Ledger:
         """Simulate the whole period and return the ledger."""
         self.env.run(until=self.cycle)
+        # Mesa < 3.4 keeps every model alive in a class-level id counter (mesa issue
+        # #3179); calibration builds hundreds of models, so let this one go.
+        mesa.Agent._ids.pop(self, None)
         return self.ledger
 
     def daily_frame(self, dates) -> pd.DataFrame:

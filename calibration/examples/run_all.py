@@ -2,7 +2,7 @@
 
 ::
 
-    .venv/bin/python calibration/examples/run_all.py                 # everything (~10 min)
+    .venv/bin/python calibration/examples/run_all.py                 # everything (~7 min)
     .venv/bin/python calibration/examples/run_all.py cambridge pv    # some groups
 
 Groups: ``cambridge`` (3 buildings, heating scheduled separately), ``cambridge_coupled``
