@@ -31,7 +31,7 @@ def render(result: CalibrationResult, plotlyjs: str = "embed") -> str:
             _summary(result), _metrics_table(result)]
     first = True
     for meter, frame in result.series.groupby("meter", sort=False):
-        fig = _figure(meter, frame, result.units.get(meter, ""))
+        fig = figure(meter, frame, result.units.get(meter, ""))
         include = ("cdn" if plotlyjs == "cdn" else True) if first else False
         body.append(fig.to_html(full_html=False, include_plotlyjs=include))
         first = False
@@ -72,6 +72,22 @@ def _metrics_table(result: CalibrationResult) -> str:
     return f"<h2>Goodness of fit</h2><table>{head}{''.join(rows)}</table>"
 
 
+def metrics_frame(result: CalibrationResult) -> pd.DataFrame:
+    """The goodness of fit as a table: meter, period, interval, CV(RMSE) and NMBE before
+    and after, and the Guideline 14 verdict after (for the app and exports)."""
+    rows = []
+    for meter, entry in result.metrics["meters"].items():
+        for period in result.metrics["periods"]:
+            for interval, stats in entry.get(period, {}).items():
+                before, after = stats["before"], stats["after"]
+                verdict = None if "error" in after else after["standards"]["ashrae14"]["pass"]
+                rows.append({"meter": meter, "period": period, "interval": interval, "n": after.get("n"),
+                             "cv_rmse_before": before.get("cv_rmse"), "cv_rmse_after": after.get("cv_rmse"),
+                             "nmbe_before": before.get("nmbe"), "nmbe_after": after.get("nmbe"),
+                             "ashrae14_pass": verdict})
+    return pd.DataFrame(rows)
+
+
 def _verdict(stats: dict) -> str:
     if "error" in stats:
         return f"<td class='l'>{html.escape(stats['error'][:60])}</td>"
@@ -87,7 +103,7 @@ def _num(value) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def _figure(meter: str, frame: pd.DataFrame, unit: str) -> go.Figure:
+def figure(meter: str, frame: pd.DataFrame, unit: str) -> go.Figure:
     """Time series on top; residuals by hour of day and by month below."""
     data = frame.assign(time=pd.to_datetime(frame["timestamp"], utc=True))
     stamps = frame["timestamp"].astype(str)  # ISO 8601 local time with its UTC offset
