@@ -1,8 +1,9 @@
 """Park Twin in the browser: the planner's front door (``streamlit run app.py``).
 
-Scenario (choose, upload, edit, download), Results (KPIs, indicators, charts,
-events, exports) and Compare (two to four scenarios, HTML report), in Chinese
-or English. The pages live in the ``parkapp`` package and only call the
+Scenario (choose, upload, edit, download; retrofit measures), Results (key
+figures, the indicator panel from twin.assess, charts, accounts, events, exports)
+and Compare (two to four scenarios via twin.compare, pathway and MAC curve, HTML
+report), in Chinese or English. The pages live in the ``parkapp`` package and only call the
 ``twin`` library; user data stays in ``st.session_state``.
 """
 
@@ -10,10 +11,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from parkapp import page_compare, page_results, page_scenario, state, widgets
+from parkapp import page_calibration, page_compare, page_results, page_scenario, state, widgets
 from twin.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 
-PAGES = {"scenario": page_scenario.page, "results": page_results.page, "compare": page_compare.page}
+# The page registry, in sidebar order: key -> function drawing the page. To add a page, write
+# parkapp/page_<key>.py with a page() function, add it here, and give ui.page_<key> a zh and en
+# label in twin/data/i18n.yaml.
+PAGES = {"scenario": page_scenario.page, "results": page_results.page, "compare": page_compare.page,
+         "calibration": page_calibration.page}
 
 
 def sidebar() -> str:

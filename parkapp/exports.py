@@ -1,8 +1,8 @@
 """Result files for download: CSV, Excel, PNG. No streamlit.
 
 CSV files carry a UTF-8 byte-order mark so Excel opens Chinese labels correctly.
-The Excel workbook holds KPIs, indicators, monthly and daily balances and the
-event log (hourly flows are in the CSV: 8,760 rows x every port would take Excel
+The Excel workbook holds KPIs, indicators, carbon accounts, monthly and daily balances
+and the event log (hourly flows are in the CSV: 8,760 rows x every port would take Excel
 writers several seconds).
 """
 
@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from twin.assessment import Assessment
 from twin.i18n import kpi_label, kpi_unit
-from twin.report import indicator_frame, indicator_rows
+from twin.panels import accounts_frame, indicator_frame
 from twin.results import Results
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
@@ -59,12 +60,13 @@ def _by_bus(results: Results, freq: str) -> pd.DataFrame:
     return _naive(pd.concat(frames, axis=1)).rename_axis("time")
 
 
-def excel_bytes(results: Results, lang: str) -> bytes:
-    """Workbook: kpis, indicators, monthly and daily balance per bus, events."""
+def excel_bytes(results: Results, lang: str, assessment: Assessment) -> bytes:
+    """Workbook: kpis, indicators, accounts, monthly and daily balance per bus, events."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         kpi_table(results, lang).to_excel(writer, sheet_name="kpis", index=False)
-        indicator_frame(indicator_rows(results.kpis), lang).to_excel(writer, sheet_name="indicators", index=False)
+        indicator_frame(assessment, lang).to_excel(writer, sheet_name="indicators", index=False)
+        accounts_frame(assessment, lang).to_excel(writer, sheet_name="accounts", index=False)
         _flat(_by_bus(results, "MS")).to_excel(writer, sheet_name="monthly")
         _flat(_by_bus(results, "D")).to_excel(writer, sheet_name="daily")
         _naive(results.events).to_excel(writer, sheet_name="events", index=False)

@@ -1,62 +1,120 @@
-"""Compare page: two to four scenarios side by side, differences against the first, report."""
+"""Compare page: two to four scenarios side by side (twin.compare): indicators, the three
+carbon accounts, economics against the first, key figures; the pathway and abatement cost
+curve of a scenario with measures (on a button press); the HTML report."""
 
 from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass
+
 import streamlit as st
 
-from parkapp import state, widgets
-from parkapp.page_results import plot_config, styled_status
+from parkapp import plans, state, widgets
+from parkapp.page_results import plot_config
 from parkapp.scenarios import shipped_names, shipped_raw
-from twin import charts
+from twin import charts, charts_assess
+from twin.assessment import Assessment
+from twin.compare import Comparison, compare_assessments
 from twin.i18n import format_number, t
-from twin.report import HEADLINE, html_report, indicator_frame, indicator_rows, kpi_frame, unique_names
+from twin.panels import HEADLINE, figures, indicators_side_by_side, kpi_frame, section_frame, unique_names
+from twin.report import html_report
 from twin.results import Results
 
 CURRENT = "__current__"
+DEFAULTS = ("reference_baseline.yaml", "reference_retrofit.yaml", "reference_newbuild.yaml")
+
+
+@dataclass
+class Compared:
+    """The scenarios that ran: results, assessments, sources, and their comparison."""
+
+    results: dict[str, Results]
+    assessments: dict[str, Assessment]
+    sources: dict[str, plans.Candidate]
+    comparison: Comparison
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.results)
 
 
 def _defaults(ws: state.Workspace) -> list[str]:
+    """Baseline, retrofit and new-build (those shipped), and the current edit when there is one."""
     names = shipped_names()
+    chosen = [n for n in DEFAULTS if n in names] or names[:2]
     if ws.changes or ws.origin == "upload":
-        first = ws.name if ws.origin == "shipped" else names[0]
-        return [first, CURRENT]
-    return names[:2]
+        chosen = [*chosen[:3], CURRENT]
+    return chosen
 
 
-def _source(choice: str, ws: state.Workspace) -> tuple[dict, str, str, str]:
-    """Scenario mapping, source name, origin and display name of a choice."""
+def _source(choice: str, ws: state.Workspace) -> tuple[dict, str, str, str, int | None]:
+    """Scenario mapping, source name, origin, display name and measures year of a choice."""
     if choice == CURRENT:
-        return ws.edited, ws.name, ws.origin, f"✎ {ws.label}"
+        return ws.edited, ws.name, ws.origin, f"✎ {ws.label}", ws.year
     raw = shipped_raw(choice)
-    return raw, choice, "shipped", str(raw.get("name") or choice)
+    return raw, choice, "shipped", str(raw.get("name") or choice), None
 
 
-def _run_all(choices: list[str], ws: state.Workspace, lang: str) -> dict[str, Results]:
-    """Simulate the chosen scenarios (cached), with a progress bar."""
+def _run_all(choices: list[str], ws: state.Workspace, lang: str) -> Compared | None:
+    """Simulate and assess the chosen scenarios (cached by content), with a progress bar."""
     bar = st.progress(0.0)
-    out: dict[str, Results] = {}
+    results, assessed, sources = {}, {}, {}
     names = unique_names([_source(c, ws)[3] for c in choices])
     for i, (choice, name) in enumerate(zip(choices, names, strict=True), start=1):
         bar.progress((i - 1) / len(choices), text=t("ui.compare_progress", lang, i=i, n=len(choices), name=name))
-        raw, source, origin, _ = _source(choice, ws)
-        run = state.simulate(raw, source, origin)
-        if run.results is None:
+        raw, source, origin, _, year = _source(choice, ws)
+        run = state.simulate(raw, source, origin, year)
+        if run.results is None or run.assessment is None:
             st.warning(t("ui.compare_invalid", lang, name=name))
             continue
-        out[name] = run.results
+        results[name], assessed[name] = run.results, run.assessment
+        sources[name] = plans.Candidate(name, raw, source, origin)
     bar.empty()
-    return out
+    if len(results) < 2:
+        return None
+    return Compared(results, assessed, sources, compare_assessments(list(assessed.values()), list(assessed)))
 
 
-def _indicator_table(results: dict[str, Results], lang: str) -> pd.DataFrame:
-    """The core indicator of each scenario: value, threshold, status."""
-    rows = []
-    for name, r in results.items():
-        core = indicator_frame(indicator_rows(r.kpis), lang).iloc[[0]]
-        rows.append(core.drop(columns=[t("ui.col_kind", lang)]).assign(**{t("ui.scenario", lang): name}))
-    frame = pd.concat(rows, ignore_index=True)
-    return frame[[frame.columns[-1], *frame.columns[:-1]]]
+def _indicators(done: Compared, lang: str) -> None:
+    st.subheader(t("ui.compare_indicators", lang))
+    frame = indicators_side_by_side(done.comparison, list(done.assessments.values()), done.names, lang, races=False)
+    st.table(frame.style.map(_mark))
+    st.caption(t("ui.indicator_note", lang))
+
+
+def _mark(value: object) -> str:
+    text = str(value)
+    return "color: #1a7f37" if "✔" in text else "color: #c62828" if "✘" in text else ""
+
+
+def _tabs(done: Compared, lang: str) -> None:
+    names = done.names
+    tabs = st.tabs([t("ui.tab_accounts", lang), t("ui.tab_economics", lang), t("ui.tab_kpis", lang),
+                    t("ui.tab_races_compare", lang)])
+    with tabs[0]:
+        st.markdown(f"**{t('ui.compare_accounts', lang)}**")
+        st.table(section_frame(done.comparison, "accounts", names, lang))
+        st.caption(t("ui.accounts_note", lang))
+    with tabs[1]:
+        st.markdown(f"**{t('ui.compare_economics', lang)}**")
+        st.table(section_frame(done.comparison, "economics", names, lang))
+        st.table(section_frame(done.comparison, "versus_first", names, lang))
+    with tabs[2]:
+        figs = {n: figures(done.results[n].kpis, done.assessments[n]) for n in names}
+        every = st.toggle(t("ui.all_kpis", lang), key="compare_all")
+        keys = None if every else [*HEADLINE, *done.comparison.sections["kpis"]]
+        frame = kpi_frame(figs, lang, keys)
+        st.dataframe(frame.style.format(format_number), width="stretch", key="compare_table")
+        st.plotly_chart(charts.compare_bars(figs, HEADLINE, lang), width="stretch",
+                        config=plot_config("compare"), key="chart_compare")
+    with tabs[3]:
+        cols = st.columns(2)
+        cols[0].plotly_chart(charts_assess.accounts_chart(done.assessments, lang), width="stretch",
+                             config=plot_config("accounts"), key="chart_accounts")
+        cols[1].plotly_chart(charts_assess.races_spider(done.assessments, lang), width="stretch",
+                             config=plot_config("races"), key="chart_races_compare")
+        st.dataframe(section_frame(done.comparison, "indicators", names, lang).filter(like="R-ACES", axis=0),
+                     width="stretch", key="compare_races")
+        st.caption(t("ui.races_note", lang))
 
 
 def page() -> None:
@@ -73,19 +131,15 @@ def page() -> None:
     if len(choices) < 2:
         st.info(t("ui.compare_need_two", lang))
         return
-    results = _run_all(choices, ws, lang)
-    if len(results) < 2:
+    done = _run_all(choices, ws, lang)
+    if done is None:
         return
-    kpis = {name: r.kpis for name, r in results.items()}
-    st.subheader(t("ui.compare_indicators", lang))
-    st.dataframe(styled_status(_indicator_table(results, lang), t("ui.col_status", lang)), hide_index=True,
-                 width="stretch", key="compare_indicators")
-    st.subheader(t("ui.compare_kpis", lang))
-    every = st.toggle(t("ui.all_kpis", lang), key="compare_all")
-    frame = kpi_frame(kpis, lang, None if every else HEADLINE)
-    st.dataframe(frame.style.format(format_number), width="stretch", key="compare_table")
-    st.plotly_chart(charts.compare_bars(kpis, HEADLINE, lang), width="stretch",
-                    config=plot_config("compare"), key="chart_compare")
-    st.download_button(t("ui.compare_report", lang), lambda: html_report(results, lang).encode("utf-8"),
+    st.caption(t("ui.compare_end_state", lang))
+    _indicators(done, lang)
+    _tabs(done, lang)
+    candidates = [done.sources[n] for n in done.names if done.sources[n].raw.get("measures")]
+    plans.section(candidates, lang, plot_config)
+    st.download_button(t("ui.compare_report", lang),
+                       lambda: html_report(done.results, lang, done.assessments).encode("utf-8"),
                        "park_twin_comparison.html", "text/html", key="dl_report", on_click="ignore",
                        type="primary")

@@ -1,4 +1,5 @@
-"""Results page: KPI cards, indicator panel, dispatch, monthly, Sankey, carbon, events, exports."""
+"""Results page: key figures, the indicator panel (twin.assess), dispatch, monthly, Sankey,
+carbon waterfall and accounts, R-ACES, events, exports."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from parkapp import exports, state, widgets
-from twin import charts
+from twin import charts, charts_assess
+from twin.assessment import Assessment
 from twin.i18n import format_kpi, format_kpi_value, kpi_display, kpi_label, kpi_name, kpi_short_label, option, t
-from twin.report import HEADLINE, indicator_frame, indicator_rows, verdict, verdict_text
+from twin.panels import HEADLINE, accounts_frame, figures, indicator_frame, park_size_text, verdict, verdict_text
 from twin.results import Results
 
-LOWER_IS_BETTER = ("co2", "cost", "carbon", "energy_tce", "import", "unserved", "curtailment")
+LOWER_IS_BETTER = ("co2", "cost", "carbon", "energy_tce", "consumption_tce", "import", "unserved", "curtailment")
 
 
 def plot_config(name: str) -> dict[str, Any]:
@@ -36,15 +38,14 @@ def kpi_cards(kpis: dict, base: dict | None, lang: str) -> None:
                        delta_color=worse, border=True, help=kpi_label(key, lang))
 
 
-def indicator_panel(kpis: dict, lang: str) -> None:
-    """Verdict on the core indicator and the table of core and guiding indicators."""
+def indicator_panel(a: Assessment, lang: str) -> None:
+    """Verdict on the core indicator, the park's size band, and the table of core, guiding and
+    reference indicators with the numbers behind each (all from ``twin.assess``)."""
     st.subheader(t("ui.indicator_panel", lang))
-    rows = indicator_rows(kpis)
-    outcome = verdict(rows)
-    show = {"pass": st.success, "fail": st.error, "not_set": st.info}[outcome]
-    show(verdict_text(rows, lang))
-    st.dataframe(styled_status(indicator_frame(rows, lang), t("ui.col_status", lang)), hide_index=True,
-                 width="stretch", key="indicator_table")
+    show = {"pass": st.success, "fail": st.error, "not_set": st.info}[verdict(a)]
+    show(verdict_text(a, lang))
+    st.caption(park_size_text(a, lang))
+    st.table(styled_status(indicator_frame(a, lang), t("ui.col_status", lang)), hide_index=True)
     st.caption(t("ui.indicator_note", lang))
 
 
@@ -91,14 +92,14 @@ def _events(r: Results, lang: str) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", key="events_table")
 
 
-def _exports(r: Results, figures: dict[str, Any], lang: str) -> None:
+def _exports(r: Results, a: Assessment, figures: dict[str, Any], lang: str) -> None:
     stem = "park_twin"
     cols = st.columns(3)
     cols[0].download_button(t("ui.export_kpis_csv", lang), exports.kpis_csv(r, lang), f"{stem}_kpis.csv",
                             "text/csv", key="dl_kpis", on_click="ignore")
     cols[1].download_button(t("ui.export_flows_csv", lang), lambda: exports.flows_csv(r), f"{stem}_flows.csv",
                             "text/csv", key="dl_flows", on_click="ignore")
-    cols[2].download_button(t("ui.export_excel", lang), lambda: exports.excel_bytes(r, lang), f"{stem}_results.xlsx",
+    cols[2].download_button(t("ui.export_excel", lang), lambda: exports.excel_bytes(r, lang, a), f"{stem}_results.xlsx",
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key="dl_excel", on_click="ignore")
     st.caption(t("ui.png_offline_note", lang))
@@ -112,8 +113,24 @@ def _exports(r: Results, figures: dict[str, Any], lang: str) -> None:
                             key=f"dl_png_{name}", on_click="ignore")
 
 
-def _charts(r: Results, lang: str) -> None:
-    names = ["dispatch", "monthly", "sankey", "carbon", "events", "export"]
+def _carbon(a: Assessment, lang: str) -> Any:
+    fig = charts_assess.carbon_waterfall(a, lang)
+    st.plotly_chart(fig, width="stretch", config=plot_config("carbon"), key="chart_carbon")
+    st.markdown(f"**{t('ui.accounts_title', lang)}**")
+    st.dataframe(accounts_frame(a, lang), hide_index=True, width="stretch", key="accounts_table")
+    st.caption(t("ui.accounts_note", lang))
+    return fig
+
+
+def _races(a: Assessment, name: str, lang: str) -> Any:
+    fig = charts_assess.races_spider({name: a}, lang)
+    st.plotly_chart(fig, width="stretch", config=plot_config("races"), key="chart_races")
+    st.caption(t("ui.races_note", lang))
+    return fig
+
+
+def _charts(r: Results, a: Assessment, name: str, lang: str) -> None:
+    names = ["dispatch", "monthly", "sankey", "carbon", "races", "events", "export"]
     tabs = dict(zip(names, st.tabs([t(f"ui.tab_{n}", lang) for n in names]), strict=True))
     figures: dict[str, Any] = {}
     with tabs["dispatch"]:
@@ -127,12 +144,21 @@ def _charts(r: Results, lang: str) -> None:
         figures["sankey"] = charts.sankey(r, lang, by)
         st.plotly_chart(figures["sankey"], width="stretch", config=plot_config("sankey"), key="chart_sankey")
     with tabs["carbon"]:
-        figures["waterfall"] = charts.carbon_waterfall(r, lang)
-        st.plotly_chart(figures["waterfall"], width="stretch", config=plot_config("carbon"), key="chart_carbon")
+        figures["waterfall"] = _carbon(a, lang)
+    with tabs["races"]:
+        figures["spider"] = _races(a, name, lang)
     with tabs["events"]:
         _events(r, lang)
     with tabs["export"]:
-        _exports(r, figures, lang)
+        _exports(r, a, figures, lang)
+
+
+def _measures_caption(run: state.Run, ws: state.Workspace, lang: str) -> None:
+    n, total = len(run.measures), run.measures_total
+    if n == total:
+        st.info(t("ui.measures_end_state", lang, total=total))
+    else:
+        st.info(t("ui.measures_applied", lang, n=n, total=total, year=ws.year))
 
 
 def page() -> None:
@@ -140,20 +166,23 @@ def page() -> None:
     lang = state.lang()
     ws = state.workspace()
     st.header(f"{t('ui.page_results', lang)} · {ws.label}")
-    run = state.simulate(ws.edited, ws.name, ws.origin)
-    if run.results is None:
+    run = state.simulate(ws.edited, ws.name, ws.origin, ws.year)
+    if run.results is None or run.assessment is None:
         st.error(t("ui.fix_first", lang))
         widgets.show_problems(st, run.problems)
         return
     st.caption(t("ui.run_time_cached" if run.cached else "ui.run_time", lang, s=run.seconds))
+    if run.measures_total:
+        _measures_caption(run, ws, lang)
     base = None
     if ws.changes:
-        base_run = state.simulate(ws.base, ws.name, ws.origin)
-        base = base_run.results.kpis if base_run.results is not None else None
+        base_run = state.simulate(ws.base, ws.name, ws.origin, ws.year)
+        if base_run.results is not None and base_run.assessment is not None:
+            base = figures(base_run.results.kpis, base_run.assessment)
         st.caption(t("ui.vs_base", lang, name=ws.name))
-    kpi_cards(run.results.kpis, base, lang)
-    indicator_panel(run.results.kpis, lang)
-    _charts(run.results, lang)
+    kpi_cards(figures(run.results.kpis, run.assessment), base, lang)
+    indicator_panel(run.assessment, lang)
+    _charts(run.results, run.assessment, ws.label, lang)
     with st.expander(t("ui.all_kpis", lang)):
         table = pd.DataFrame({t("ui.kpi", lang): [kpi_name(k, lang) for k in run.results.kpis],
                               t("ui.col_value", lang): [format_kpi(k, v, lang) for k, v in run.results.kpis.items()]})

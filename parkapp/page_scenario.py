@@ -1,17 +1,21 @@
-"""Scenario page: choose a shipped scenario or upload one, edit it, download the edits."""
+"""Scenario page: choose a shipped scenario or upload one, edit it, download the edits;
+see its retrofit measures (read-only) and choose the year whose measures the app runs."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import json
 
+import pandas as pd
 import streamlit as st
 import yaml
 
 from parkapp import editors, state, widgets
-from parkapp.scenarios import MAX_UPLOAD_BYTES, shipped_names
+from parkapp.scenarios import MAX_UPLOAD_BYTES, canonical, check, shipped_names
 from twin.errors import InputError
 from twin.i18n import t
+from twin.panels_plan import measure_years, measures_frame
 
 
 def _pick_source(lang: str) -> None:
@@ -91,6 +95,33 @@ def _editors(ws: state.Workspace, lang: str, router: editors.Router) -> dict:
     return edited
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _measures(content: str, source: str, origin: str, lang: str) -> tuple[pd.DataFrame, list[int]]:
+    """The measures table and the years a slider offers (cached by content)."""
+    sc = check(json.loads(content), source, origin)
+    return measures_frame(sc, lang), measure_years(sc)
+
+
+def _measures_section(ws: state.Workspace, lang: str) -> None:
+    """The scenario's measures (read-only) and the year whose measures Results and Compare run."""
+    if not ws.edited.get("measures"):
+        ws.year = None
+        return
+    try:
+        frame, years = _measures(canonical(ws.edited), ws.name, ws.origin, lang)
+    except InputError:
+        return  # the problems show beside the fields that cause them
+    st.subheader(t("ui.measures_section", lang))
+    st.caption(t("ui.measures_help", lang))
+    st.dataframe(frame, hide_index=True, width="stretch", key="measures_table")
+    labels = {years[0]: t("ui.measures_year_none", lang, year=years[0]),
+              years[-1]: t("ui.measures_year_all", lang, year=years[-1])}
+    chosen = st.select_slider(t("ui.measures_year", lang), years, value=ws.year if ws.year in years else years[-1],
+                              format_func=lambda y: labels.get(y, str(y)),
+                              key=widgets.lang_key(f"{ws.key}-measures_year", lang))
+    ws.year = None if chosen == years[-1] else chosen
+
+
 def page() -> None:
     """The Scenario page."""
     lang = state.lang()
@@ -101,6 +132,8 @@ def page() -> None:
     router = editors.Router()
     ws.edited = _editors(ws, lang, router)
     _, problems = state.validated(ws.edited, ws.name, ws.origin)
+    if not problems:
+        _measures_section(ws, lang)
     with summary:
         cols = st.columns([3, 2, 2])
         cols[0].markdown(f"**{t('ui.base', lang)}:** {ws.name} · {ws.label}")

@@ -3,6 +3,9 @@
 Nothing a user loads or edits is kept in a module global: each browser session
 has its own :class:`Workspace`. The run cache is shared, but keyed by the full
 scenario content, so a user only gets results of exactly what they submitted.
+A scenario with measures runs what the planner means: the measures in service by
+the workspace's year, by default all of them (the end state, as ``park-twin run``),
+and every run comes with its assessment (:func:`twin.assess`).
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import streamlit as st
 
 import twin
 from parkapp.scenarios import canonical, check, count_changes, overlay, shipped_names, shipped_raw, upload_raw
+from twin.assessment import Assessment
 from twin.errors import InputError, Problem
 from twin.i18n import DEFAULT_LANG, t
+from twin.measures import apply_measures, in_service
 from twin.results import Results
 from twin.schema import Scenario
 
@@ -34,6 +39,7 @@ class Workspace:
     name: str  # file name of the base (the overlay's ``extends``)
     base: dict
     edited: dict = field(default_factory=dict)
+    year: int | None = None  # run the measures in service by this year (None: all, the end state)
 
     def __post_init__(self) -> None:
         if not self.edited:
@@ -93,13 +99,28 @@ def validated(raw: dict, source: str, origin: str) -> tuple[Scenario | None, lis
         return None, exc.problems
 
 
+@dataclass
+class Simulated:
+    """A run, its assessment, and the measures it includes."""
+
+    results: Results
+    assessment: Assessment
+    seconds: float  # simulation and assessment
+    measures: list[str]  # ids of the measures in service
+    measures_total: int  # measures in the scenario
+
+
 @st.cache_data(max_entries=24, show_spinner=False)
-def _simulate(content: str, source: str, origin: str) -> tuple[Results, float]:
-    """Run a scenario given as canonical JSON; returns results and seconds taken."""
+def _simulate(content: str, source: str, origin: str, year: int | None) -> Simulated:
+    """Run and assess a scenario given as canonical JSON, with its measures in service by ``year``."""
     start = time.perf_counter()
     scenario = check(json.loads(content), source, origin)
+    chosen, total = in_service(scenario, year), len(scenario.measures)
+    if total:
+        scenario = apply_measures(scenario, chosen)
     results = twin.run(scenario)
-    return results, time.perf_counter() - start
+    assessment = twin.assess(results)
+    return Simulated(results, assessment, time.perf_counter() - start, [m.id for m in chosen], total)
 
 
 @dataclass
@@ -108,8 +129,11 @@ class Run:
 
     results: Results | None
     problems: list[Problem]
-    seconds: float  # time of the simulation itself (when it ran)
+    seconds: float  # time of the simulation and assessment (when they ran)
     wall: float  # time this call took (near zero from the cache)
+    assessment: Assessment | None = None
+    measures: list[str] = field(default_factory=list)
+    measures_total: int = 0
 
     @property
     def cached(self) -> bool:
@@ -117,12 +141,13 @@ class Run:
         return self.wall < 0.5 * self.seconds
 
 
-def simulate(raw: dict, source: str, origin: str) -> Run:
-    """Results of a scenario mapping (cached by content), with a spinner while it runs."""
+def simulate(raw: dict, source: str, origin: str, year: int | None = None) -> Run:
+    """Results and assessment of a scenario mapping (cached by content and year), with a spinner."""
     start = time.perf_counter()
     with st.spinner(t("ui.running", lang())):
         try:
-            results, seconds = _simulate(canonical(raw), source, origin)
+            done = _simulate(canonical(raw), source, origin, year)
         except InputError as exc:
             return Run(None, exc.problems, 0.0, time.perf_counter() - start)
-    return Run(results, [], seconds, time.perf_counter() - start)
+    return Run(done.results, [], done.seconds, time.perf_counter() - start, done.assessment, done.measures,
+               done.measures_total)

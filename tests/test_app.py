@@ -1,8 +1,10 @@
 """The browser app (app.py + parkapp) under Streamlit's AppTest, and its pure helpers.
 
-Every page runs without exceptions, widgets change the results, bad uploads show
-clear errors and no traceback, sessions do not share edits, and the scenario
-helpers (uploads, overlays, tables) keep their promises.
+Every page runs without exceptions, widgets change the results, the indicator panel
+shows what twin.assess gives, a file with measures runs its end state (or the year
+chosen), the Compare page shows the pathway and the MAC curve after their buttons,
+bad uploads show clear errors and no traceback, sessions do not share edits, and
+the scenario helpers (uploads, overlays, tables) keep their promises.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import yaml
 from conftest import ROOT, SCENARIOS
 from streamlit.testing.v1 import AppTest
 
+import twin
 from parkapp import editors, exports, page_scenario, schema_ui, tables
 from parkapp.scenarios import MAX_UPLOAD_BYTES, canonical, check, overlay, shipped_names, shipped_raw, upload_raw
-from twin import charts, load_scenario, run
+from twin import charts_assess, load_scenario, panels, run
 from twin.errors import InputError
-from twin.i18n import LANGS, has
+from twin.i18n import LANGS, format_number, has
+from twin.measures import apply_measures
 from twin.scenario import deep_merge
 from twin.schema import Grid, Scenario
 
@@ -54,11 +58,31 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def table(at: AppTest, column: str):
-    """The first table (st.dataframe) with a column whose name starts with ``column``."""
-    for frame in at.dataframe:
+    """The first table (st.dataframe, then st.table) with a column whose name starts with ``column``."""
+    for frame in [*at.dataframe, *at.table]:
         if any(str(c).startswith(column) for c in frame.value.columns):
             return frame.value
     raise AssertionError(f"no table with column {column!r}")
+
+
+def charts_shown(at: AppTest) -> set[str]:
+    """Keys of the plotly charts on the page."""
+    return {c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")}
+
+
+def assessed(name: str, year: int | None = None) -> twin.Assessment:
+    """What twin.assess gives for a shipped scenario with its measures in service by ``year``."""
+    return twin.assess(run(apply_measures(load_scenario(SCENARIOS / name), year=year)))
+
+
+def assert_panel_is(at: AppTest, a: twin.Assessment, lang: str = "zh") -> None:
+    """The indicator panel (first st.table) shows the assessment's values, thresholds and verdicts."""
+    panel = at.table[0].value
+    expected = panels.indicator_frame(a, lang)
+    assert list(panel.columns) == list(expected.columns)
+    assert panel.astype(str).values.tolist() == expected.astype(str).values.tolist()
+    value = panel.iloc[0, 2]  # the core value, e.g. '4.94 tCO₂/tce'
+    assert float(value.split()[0]) == pytest.approx(a.core.value, rel=5e-3)
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
@@ -86,12 +110,20 @@ def test_scenario_page_shows_schema_forms_in_chinese():
 
 def test_results_page_shows_kpis_and_indicator_panel(results_app):
     at = results_app
+    a = assessed("reference_baseline.yaml")
     assert len(at.metric) == 8
-    assert "单位能耗碳排放 [tCO₂/tce]" in metrics(at)
+    assert metrics(at)["单位能耗碳排放 [tCO₂/tce]"] == format_number(a.core.value)
+    assert metrics(at)["净碳排放 [tCO₂]"] == format_number(a.accounts["national_park"].net_co2_t)
     assert any("核心指标" in e.value for e in at.error)  # the reference park fails the core indicator
-    panel = table(at, "指标")
-    assert "单位能耗碳排放" in panel.iloc[:, 0].tolist()
-    assert [tab.label for tab in at.tabs][:3] == ["逐时调度", "月度能源", "能流桑基图"]
+    assert_panel_is(at, a)
+    assert at.table[0].value["结论"].tolist()[0] == "✘ 未达标"
+    assert any("规模 200,000–1,000,000 tce" in c.value for c in at.caption)
+    assert [tab.label for tab in at.tabs][:5] == ["逐时调度", "月度能源", "能流桑基图", "碳排放瀑布图与核算", "R-ACES 能源交换"]
+    assert {"chart_carbon", "chart_races"} <= charts_shown(at)
+    waterfall = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("chart_carbon"))
+    assert format_number(a.accounts["national_park"].net_co2_t) in waterfall.proto.spec
+    accounts = table(at, "核算项")
+    assert accounts.iloc[-1].tolist()[2:] == [format_number(acc.net_co2_t) for acc in a.accounts.values()]
     assert {b.label for b in at.get("download_button")} >= {"关键指标 CSV", "逐时能流 CSV"}
 
 
@@ -105,13 +137,60 @@ def test_results_widgets_filter_and_switch(results_app):
     assert all("Spring Festival" in d for d in table(at, "detail")["detail"])
 
 
-def test_compare_page_shows_differences():
+def test_compare_page_shows_indicators_accounts_economics_pathway_and_mac():
     at = goto(start(), "compare")
-    assert len(at.multiselect(key="compare_pick@zh").value) == 2
+    default = ["reference_baseline.yaml", "reference_retrofit.yaml", "reference_newbuild.yaml"]
+    assert at.multiselect(key="compare_pick@zh").value == default
+    names = [str(shipped_raw(n)["name"]) for n in default]
+    indicators = at.table[0].value
+    assert list(indicators.columns)[:3] == names
+    core = indicators.loc["单位能耗碳排放 [tCO₂/tce]"]
+    accounts = next(tb.value for tb in at.table if "范围二排放（基于位置） [tCO₂]" in tb.value.index)
+    for name, scenario in zip(names, default, strict=True):
+        a = assessed(scenario)
+        assert core[name].startswith(format_number(a.core.value)) and ("✔" if a.core.passed else "✘") in core[name]
+        for row, value in (("净排放（国家园区核算方法） [tCO₂]", a.accounts["national_park"].net_co2_t),
+                           ("范围二排放（基于位置） [tCO₂]", a.accounts["ghg_location"].scope_co2_t(2))):
+            assert accounts.loc[row, name] == format_number(value)
+    versus = next(d.value for d in at.table if any("净现值" in str(i) for i in d.value.index))
+    assert versus.loc[versus.index[0], names[0]] == "–"  # the first is the reference
     kpis = table(at, "差值 %")
-    assert len(table(at, "情景")) == 2  # the core indicator of each scenario
     at.toggle(key="compare_all").set_value(True).run()
     assert len(table(at, "差值 %")) > len(kpis)
+    assert "chart_pathway" not in charts_shown(at) and "chart_mac" not in charts_shown(at)  # only on a button
+
+    at.button(key="run_pathway").click().run()
+    assert not at.exception
+    assert "chart_pathway" in charts_shown(at)
+    assert any("2032 年首次达到核心指标" in s.value for s in at.success)
+    at.button(key="run_mac").click().run()
+    assert {"chart_pathway", "chart_mac"} <= charts_shown(at)
+    mac = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("chart_mac"))
+    assert "motors_2025" in mac.proto.spec
+
+    years = next(s for s in at.slider if s.key.startswith("plans_years"))
+    years.set_value((2026, 2030)).run()  # new inputs: the old pathway is not shown for them
+    assert "chart_pathway" not in charts_shown(at) and "chart_mac" in charts_shown(at)
+    years.set_value((2025, 2035)).run()  # back to the inputs computed before: from the cache, at once
+    assert "chart_pathway" in charts_shown(at)
+
+
+def test_retrofit_runs_its_end_state_or_the_year_chosen():
+    at = start()
+    at.selectbox(key="shipped_pick").set_value("reference_retrofit.yaml").run()
+    measures = table(at, "投运年份")
+    assert len(measures) == 14 and measures["投运年份"].tolist() == sorted(measures["投运年份"])
+    assert measures.loc[measures["id"] == "motors_2025", "投资 [万元]"].item() == "6,000"
+    goto(at, "results")
+    assert any("全部 14 项改造措施已投运" in i.value for i in at.info)
+    assert_panel_is(at, assessed("reference_retrofit.yaml"))
+    goto(at, "scenario")
+    slider = next(s for s in at.select_slider if "measures_year" in s.key)
+    assert slider.value == 2032
+    slider.set_value(2027).run()
+    goto(at, "results")
+    assert any("截至 2027 年投运的 7/14 项" in i.value for i in at.info)
+    assert_panel_is(at, assessed("reference_retrofit.yaml", 2027))
 
 
 def test_language_switch_to_english_everywhere(results_app):
@@ -189,10 +268,12 @@ def test_exports_are_readable(tmp_path):
     assert set(kpis["key"]) == set(results.kpis)
     flows = pd.read_csv(io.BytesIO(exports.flows_csv(results)), encoding="utf-8-sig")
     assert len(flows) == len(results.index)
-    book = pd.read_excel(io.BytesIO(exports.excel_bytes(results, "en")), sheet_name=None)
-    assert {"kpis", "indicators", "monthly", "daily", "events"} <= set(book)
+    a = twin.assess(results)
+    book = pd.read_excel(io.BytesIO(exports.excel_bytes(results, "en", a)), sheet_name=None)
+    assert {"kpis", "indicators", "accounts", "monthly", "daily", "events"} <= set(book)
+    assert book["indicators"]["Value"].iloc[0] == panels.shown(a.core.value, "tco2_per_tce", "en")
     if exports.png_available():
-        assert exports.png_bytes(charts.carbon_waterfall(results, "en"), width=600)[:8] == b"\x89PNG\r\n\x1a\n"
+        assert exports.png_bytes(charts_assess.carbon_waterfall(a, "en"), width=600)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_sessions_do_not_share_edits():
@@ -295,3 +376,14 @@ def test_every_edited_field_has_chinese_and_english_labels():
     missing = {f"{s.model}.{s.path}" for s in specs for lang in LANGS
                if not (has(f"fields.{s.model}.{s.path}", lang) or has(f"fields.{s.path}", lang))}
     assert not missing, f"add these fields to twin/data/i18n.yaml: {sorted(missing)}"
+
+
+def test_calibration_page_renders():
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    app.sidebar.radio[1].set_value("calibration").run()
+    assert not app.exception
+    assert any(h.value in ("校准", "Calibration") for h in app.header)
+    assert any(b.label in ("开始校准", "Calibrate") for b in app.button)

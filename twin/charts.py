@@ -1,9 +1,11 @@
-"""Plotly figures of a run: dispatch, monthly energy, Sankey, carbon waterfall, spider.
+"""Plotly figures of a run: dispatch, monthly energy, Sankey, and figures side by side.
 
-Every function takes a :class:`twin.Results` (or KPI mappings) and a language
+Every function takes a :class:`twin.Results` (or figure mappings) and a language
 (``zh`` or ``en``) and returns a ``plotly.graph_objects.Figure``; the app and the
 HTML report only place them. Flows keep the ledger's sign (+ into the bus);
-energy charts are in MWh, fuels converted at their net calorific value.
+energy charts are in MWh, fuels converted at their net calorific value. Figures of
+assessments (carbon waterfall, R-ACES spider, accounts, pathway, MAC curve) are in
+:mod:`twin.charts_assess`.
 """
 
 from __future__ import annotations
@@ -32,15 +34,11 @@ COLORS = {
     "water_source_heat_pump": "#8cd17d", "waste_heat_recovery": "#17becf", "waste_heat_pump": "#86bcb6",
     "electrolyser_alkaline": "#76b7b2", "ccus_amine": "#b07aa1", "enterprise_waste_heat": "#ff9da7",
     "link": "#bcbd22",
-    "conversion_losses": "#bab0ac", "ambient_heat": "#a0cbe8", "scope2": "#7f7f7f",
+    "conversion_losses": "#bab0ac", "ambient_heat": "#a0cbe8",
 }
 SANKEY_COLORS = {"bus": "#1f77b4", "src": "#f2b701", "conv": "#59a14f", "user": "#9467bd", "sink": "#bab0ac"}
 CARRIER_COLORS = {"electricity": "#4e79a7", "heat": "#e15759", "coal": "#4d4d4d", "natural_gas": "#f28e2b",
                   "diesel": "#9c755f", "biomass": "#8c6d31"}
-# Deductions shown as their own bars between gross and net (kpi key -> category); absent
-# keys are skipped. HOOK(twin.accounts): green power and offsets once accounts report them.
-DEDUCTIONS = {"co2_stored_t": "deduction_ccus_storage", "co2_utilised_t": "deduction_ccus_utilisation",
-              "co2_green_power_t": "deduction_green_power", "co2_offsets_t": "deduction_offsets"}
 CONVERTER_ROLES = ("converter_in", "converter_out", "converter_absorb")
 
 
@@ -145,10 +143,11 @@ def dispatch_week(r: Results, bus: str, week: int = 1, lang: str = "zh") -> go.F
     if stores:
         fig.update_yaxes(title_text=t("ui.axis_soc", lang), row=2, col=1)
     title = f"{t('ui.chart_dispatch', lang)} · {bus} · {t('ui.week_n', lang, n=week)}"
-    return _layout(fig, title, height=520)
+    return layout(fig, title, height=520)
 
 
-def _layout(fig: go.Figure, title: str, height: int = 450) -> go.Figure:
+def layout(fig: go.Figure, title: str, height: int = 450) -> go.Figure:
+    """Common look: template, title at the left, legend below."""
     fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0.01}, height=height,
                       margin={"l": 60, "r": 20, "t": 60, "b": 40}, hovermode="x unified",
                       legend={"orientation": "h", "y": -0.15})
@@ -181,7 +180,7 @@ def monthly_energy(r: Results, lang: str = "zh") -> go.Figure:
                                  showlegend=cat not in {tr.legendgroup for tr in fig.data}), row=row, col=1)
         fig.update_yaxes(title_text=t("ui.axis_energy", lang), row=row, col=1)
     fig.update_layout(barmode="stack")
-    return _layout(fig, t("ui.chart_monthly", lang), height=260 + 220 * len(kinds))
+    return layout(fig, t("ui.chart_monthly", lang), height=260 + 220 * len(kinds))
 
 
 def _energy_mwh(r: Results) -> np.ndarray:
@@ -277,66 +276,12 @@ def sankey(r: Results, lang: str = "zh", by: str = "enterprise") -> go.Figure:
         link={"source": [pos[s] for s in links["source"]], "target": [pos[s] for s in links["target"]],
               "value": links["value"].tolist(), "color": [_rgba(colors[pos[s]]) for s in links["source"]]}))
     title = f"{t('ui.chart_sankey', lang)} ({t('ui.sankey_units', lang)})"
-    return _layout(fig, title, height=max(480, 16 * len(nodes)))
-
-
-def _scope1_steps(kpis: Mapping[str, float], lang: str) -> list[tuple[str, float | None, str]]:
-    """Scope 1 split by fuel and process CO2; one bar when the split does not add up."""
-    steps: list[tuple[str, float | None, str]] = []
-    for name, fuel in fuels().items():
-        co2 = kpis.get(f"{name}_{fuel.unit.lower()}", 0.0) * fuel.co2_t_per_unit
-        if co2 > 0:
-            steps.append((t("categories.scope1_fuel", lang, fuel=option("fuel", name, lang)), co2, "relative"))
-    if kpis.get("co2_process_t"):
-        steps.append((t("categories.scope1_process", lang), kpis["co2_process_t"], "relative"))
-    scope1 = kpis.get("co2_scope1_t", 0.0)
-    if abs(sum(s[1] for s in steps) - scope1) > 1e-6 * max(1.0, scope1):
-        return [(kpi_name("co2_scope1_t", lang), scope1, "relative")]
-    return steps
-
-
-def carbon_steps(kpis: Mapping[str, float], lang: str = "zh") -> list[tuple[str, float | None, str]]:
-    """Waterfall steps (label, value, measure) from gross to net CO2 [t].
-
-    Gross = scope 1 (per fuel, process) + scope 2; each deduction the KPIs report
-    (CCUS storage, utilisation, ...) is its own bar; what is left between gross
-    minus deductions and the KPI ``co2_net_t`` is shown, never hidden.
-    HOOK(twin.accounts): build the steps from the national account lines when they land.
-    """
-    steps = _scope1_steps(kpis, lang)
-    steps.append((t("categories.scope2", lang), kpis.get("co2_scope2_t", 0.0), "relative"))
-    gross = sum(s[1] for s in steps)
-    steps.append((t("ui.gross", lang), None, "total"))
-    deducted = [(t(f"categories.{cat}", lang), -kpis[key], "relative")
-                for key, cat in DEDUCTIONS.items() if kpis.get(key)]
-    steps += deducted
-    gap = kpis.get("co2_net_t", gross) - (gross + sum(s[1] for s in deducted))
-    if abs(gap) > 1e-6 * max(1.0, abs(gross)):
-        steps.append((t("ui.unreconciled", lang), gap, "relative"))
-    steps.append((t("ui.net", lang), None, "total"))
-    return steps
-
-
-def carbon_waterfall(r: Results | Mapping[str, float], lang: str = "zh") -> go.Figure:
-    """Carbon waterfall from scope 1 per fuel and scope 2 to gross, deductions, net [tCO2]."""
-    kpis = r.kpis if isinstance(r, Results) else r
-    steps = carbon_steps(kpis, lang)
-    running, text = 0.0, []
-    for _, value, measure in steps:
-        running += value or 0.0
-        text.append(f"{running if measure == 'total' else value:,.0f}")
-    fig = go.Figure(go.Waterfall(
-        x=[s[0] for s in steps], y=[s[1] or 0.0 for s in steps], measure=[s[2] for s in steps],
-        text=text, textposition="outside", connector={"line": {"color": "#999"}},
-        increasing={"marker": {"color": "#c44e52"}}, decreasing={"marker": {"color": "#55a868"}},
-        totals={"marker": {"color": "#4c72b0"}}))
-    fig.update_yaxes(title_text=t("ui.axis_co2", lang))
-    return _layout(fig, t("ui.chart_waterfall", lang), height=440)
+    return layout(fig, title, height=max(480, 16 * len(nodes)))
 
 
 def compare_bars(kpis_by_name: Mapping[str, Mapping[str, float]], keys: Sequence[str],
                  lang: str = "zh") -> go.Figure:
-    """Headline KPIs of several scenarios relative to the first (= 100 %), horizontal bars."""
+    """Headline figures of several scenarios relative to the first (= 100 %), horizontal bars."""
     names = list(kpis_by_name)
     first = kpis_by_name[names[0]]
     fig = go.Figure()
@@ -348,19 +293,5 @@ def compare_bars(kpis_by_name: Mapping[str, Mapping[str, float]], keys: Sequence
     fig.update_layout(barmode="group", hovermode="y unified")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=t("ui.axis_share", lang))
-    fig = _layout(fig, t("ui.chart_compare", lang), height=160 + 34 * len(keys) * max(2, len(names)) // 2)
+    fig = layout(fig, t("ui.chart_compare", lang), height=160 + 34 * len(keys) * max(2, len(names)) // 2)
     return fig.update_layout(hovermode="y unified")
-
-
-def spider(scores: Mapping[str, Mapping[str, float | None]], lang: str = "zh") -> go.Figure:
-    """R-ACES spider chart: scenario -> carrier -> score (None plotted as 0).
-
-    HOOK(twin.indicators): feed ``twin.indicators.races_assessment`` per scenario.
-    """
-    fig = go.Figure()
-    for name, by_carrier in scores.items():
-        theta = [option("carrier", c, lang) for c in by_carrier]
-        values = [v or 0.0 for v in by_carrier.values()]
-        fig.add_trace(go.Scatterpolar(r=[*values, values[0]], theta=[*theta, theta[0]], fill="toself", name=name))
-    fig.update_layout(polar={"radialaxis": {"visible": True}})
-    return _layout(fig, t("ui.chart_spider", lang), height=440)

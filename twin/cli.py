@@ -10,8 +10,8 @@ import argparse
 import json
 import sys
 import warnings
-from importlib.metadata import entry_points
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from twin.errors import InputError, Problem

@@ -1,15 +1,16 @@
 """Labels in Simplified Chinese (default) and English, from ``twin/data/i18n.yaml``.
 
-The catalogue holds page labels, help texts, every KPI key, display units,
-scenario field labels, option values, chart categories and indicator names.
+The catalogue holds page labels, help texts, every KPI key and assessment figure,
+display units, scenario field labels, option values, chart categories, indicator
+names and inputs, accounting methods and account lines.
 Lookups never fail: a missing entry falls back to English, then to the key,
 so a KPI or field added to the kernel shows up (untranslated) at once; the
 tests list what is missing.
 
 >>> t("ui.page_results", "en")
 'Results'
->>> kpi_label("co2_net_t", "zh")
-'净二氧化碳排放 [tCO₂]'
+>>> kpi_label("grid_import_mwh", "zh")
+'外购电量 [MWh]'
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ LANG_NAMES = {"zh": "中文", "en": "English"}
 
 # KPI key suffix -> display unit code (longest suffix first).
 _UNIT_SUFFIXES = [
-    ("_t_per_tce", "tco2_per_tce"), ("_mwh", "mwh"), ("_tce", "tce"), ("_cny", "cny"),
-    ("_frac", "frac"), ("_mw", "mw"), ("_m3", "m3"), ("_km", "km"), ("_t", "t"), ("_failures", "count"),
+    ("_t_co2_per_tce", "tco2_per_tce"), ("_t_per_tce", "tco2_per_tce"), ("_cny_per_yr", "cny_per_yr"),
+    ("_cny_per_mwh", "cny_per_mwh"), ("_cny_per_t", "cny_per_t"), ("_t_per_yr", "tco2_per_yr"),
+    ("_co2_t", "tco2"), ("_mwh", "mwh"), ("_tce", "tce"), ("_cny", "cny"), ("_frac", "frac"), ("_yr", "yr"),
+    ("_mw", "mw"), ("_m3", "m3"), ("_km", "km"), ("_t", "t"), ("_failures", "count"),
 ]
 
 
@@ -79,7 +82,7 @@ def option(field: str, value: Any, lang: str = DEFAULT_LANG) -> str:
 
 
 def kpi_unit_code(key: str) -> str:
-    """Display unit code of a KPI key from its suffix (``co2_net_t`` -> ``tco2``)."""
+    """Display unit code of a KPI or assessment key from its suffix (``co2_net_t`` -> ``tco2``)."""
     if key == "hours":
         return "h"
     for suffix, code in _UNIT_SUFFIXES:
