@@ -229,3 +229,15 @@ def test_thermal_store_shifts_electric_heat_to_valley_hours(write_scenario):
     valley = stored.import_price <= stored.import_price.min() + 1e-9
     assert (f["tank@heat"][valley] <= 1e-9).all() and f["tank@heat"][valley].sum() < 0  # charges in the valley
     assert _balance(stored) < 1e-9
+
+
+def test_electric_heating_term_by_hand(write_scenario):
+    flat = plant()
+    flat["temperature"] = {"heating_balance_c": 15.0, "el_heating_frac_per_k": 0.05, "cooling_frac_per_k": 0.0}
+    data = {"name": "winter", "period": {"year": 2025, "start": "2025-01-06", "days": 7}, "site": SITE,
+            "reliability": {"failures": False}, "grid": {"import_max_mw": 100}, "enterprises": [flat]}
+    r = twin.run(twin.load_scenario(write_scenario(data)))
+    el = -r.flows_frame()["plant@el"].to_numpy()
+    temp = twin.inputs.site_weather(r.scenario)["temp_air_c"].loc[r.index].to_numpy()
+    factor = 1 + 0.05 * np.maximum(15.0 - temp, 0.0)  # the same production every hour: load follows the factor
+    np.testing.assert_allclose(el / el.mean(), factor / factor.mean(), rtol=1e-12)

@@ -104,6 +104,7 @@ def _demand_params(ents: list[Enterprise], params: list[dict]) -> DemandParams:
         heating_balance_c=col(lambda e, p: e.temperature.heating_balance_c),
         cooling_balance_c=col(lambda e, p: e.temperature.cooling_balance_c),
         cooling_frac_per_k=col(lambda e, p: p["cooling_frac_per_k"]),
+        el_heating_frac_per_k=col(lambda e, p: e.temperature.el_heating_frac_per_k),
     )
 
 

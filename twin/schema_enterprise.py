@@ -37,6 +37,7 @@ class TemperatureResponse(_Strict):
     space_heat_frac: float | None = Field(None, ge=0, le=1, description="Share of annual heat that is weather-driven space heating [0-1]")
     cooling_balance_c: float = Field(22.0, ge=5, le=35, description="Outdoor temperature above which cooling adds electricity [degC]")
     cooling_frac_per_k: float | None = Field(None, ge=0, le=0.2, description="Extra electricity per K above the cooling balance point [fraction of load per K]")
+    el_heating_frac_per_k: float = Field(0.0, ge=0, le=0.2, description="Extra electricity per K below the heating balance point (electric heaters, more lighting in the dark months) [fraction of load per K]")
 
 
 class MotorSystems(_Strict):

@@ -35,6 +35,7 @@ class DemandParams:
     heating_balance_c: np.ndarray
     cooling_balance_c: np.ndarray
     cooling_frac_per_k: np.ndarray
+    el_heating_frac_per_k: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ def demand_parts(hour_of_day: np.ndarray, temp_air_c: np.ndarray, level_h: np.nd
     """
     on = production_mask(hour_of_day, p)
     base, prod = p.base_load_frac, (1.0 - p.base_load_frac) * on
-    cool = 1.0 + p.cooling_frac_per_k * np.maximum(temp_air_c[:, None] - p.cooling_balance_c, 0.0)
+    t = temp_air_c[:, None]
+    cool = (1.0 + p.cooling_frac_per_k * np.maximum(t - p.cooling_balance_c, 0.0)
+            + p.el_heating_frac_per_k * np.maximum(p.heating_balance_c - t, 0.0))
     el_fixed, el_per_level = _normalised(base * cool, prod * cool, level_h, p.electricity_mwh)
     process_mwh = p.heat_mwh * (1.0 - p.space_heat_frac)
     heat_fixed, heat_per_level = _normalised(np.broadcast_to(base, on.shape), prod, level_h, process_mwh)
