@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from twin.converters import THERMAL as THERMAL_CARRIERS
 from twin.units import fuels
 
 if TYPE_CHECKING:
     from twin.results import Results
 
-THERMAL = ("heat", "steam", "hot_water")
+THERMAL = tuple(sorted(THERMAL_CARRIERS))  # the carriers measured as heat (twin.converters)
 
 
 def material_kpis(r: Results, total: np.ndarray) -> dict[str, float]:
