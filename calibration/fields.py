@@ -5,6 +5,8 @@ A field path names one number of a scenario, with list items picked by id::
     enterprises[b0].demand.electricity_mwh
     enterprises[b0].shift_hours.start          # or .0; .end or .1
     enterprises[e1416].calendar.spring_festival_days_after
+    enterprises[b0].temperature.space_heat_hours.start
+    enterprises[e1262].calendar.capacity_changes.0.capacity_frac   # list items by position
     assets[pv_plant].losses_frac
 
 Fields known to the enterprise demand model and the assets have default bounds
@@ -23,7 +25,10 @@ from twin.physics.demand import SHIFT_HOURS
 from twin.sectors import sector_table
 
 PATH = re.compile(r"^(?P<list>enterprises|assets)\[(?P<id>[A-Za-z0-9_\-]+)\]\.(?P<field>[\w.]+)$")
-ALIASES = {"shift_hours.start": "shift_hours.0", "shift_hours.end": "shift_hours.1"}
+#: [start, end) hour pairs: a field ``<pair>.start``/``.end`` (or ``.0``/``.1``) sets one hour,
+#: the other kept (from the shift pattern, or all day, when the pair is empty).
+PAIRS = ("shift_hours", "temperature.space_heat_hours")
+ALIASES = {f"{pair}.{name}": f"{pair}.{i}" for pair in PAIRS for i, name in enumerate(("start", "end"))}
 
 #: field (relative to its enterprise or asset) -> (lower, upper, integer, relative).
 #: ``relative`` bounds are multiples of the start value (annual demand: 0.1x to 10x).
@@ -33,6 +38,9 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float, bool, bool]] = {
     "base_load_frac": (0.0, 1.0, False, False),
     "shift_hours.0": (0, 23, True, False),
     "shift_hours.1": (1, 24, True, False),
+    "temperature.space_heat_hours.0": (0, 23, True, False),
+    "temperature.space_heat_hours.1": (1, 24, True, False),
+    "calendar.capacity_changes.*.capacity_frac": (0.0, 3.0, False, False),
     "calendar.weekend_load_frac": (0.0, 1.0, False, False),
     "calendar.holiday_load_frac": (0.0, 1.0, False, False),
     "calendar.spring_festival_load_frac": (0.0, 1.0, False, False),
@@ -48,6 +56,11 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float, bool, bool]] = {
     "dc_ac_ratio": (0.8, 2.0, False, False),
 }
 INTEGER_FIELDS = {k for k, v in DEFAULT_BOUNDS.items() if v[2]}
+
+
+def bounds_key(field: str) -> str:
+    """The DEFAULT_BOUNDS key of a field: list positions inside it become ``*``."""
+    return re.sub(r"\.\d+\.", ".*.", field)
 #: enterprise fields whose ``None`` means "the sector's default" (twin/data/sectors.csv).
 SECTOR_DEFAULTS = {"base_load_frac": "base_load_frac",
                    "calendar.weekend_load_frac": "weekend_load_frac",
@@ -79,6 +92,12 @@ class FieldRef:
     def field(self) -> str:
         """The field relative to its item (``demand.electricity_mwh``)."""
         return ".".join(self.keys)
+
+    @property
+    def pair(self) -> str | None:
+        """The hour pair the field is one end of (``shift_hours``), or None."""
+        parent = ".".join(self.keys[:-1])
+        return parent if parent in PAIRS else None
 
 
 def parse_path(path: str) -> FieldRef:
@@ -112,9 +131,19 @@ def _default(entry: dict, ref: FieldRef):
     sector = sector_table().get(entry.get("sector"), {})
     if ref.field in SECTOR_DEFAULTS:
         return sector.get(SECTOR_DEFAULTS[ref.field])
-    if ref.keys[0] == "shift_hours":
-        return default_shift(entry)[int(ref.keys[1])]
+    if ref.pair:
+        return default_pair(entry, ref.pair)[int(ref.keys[-1])]
     return None
+
+
+def default_pair(entry: dict, pair: str) -> list[float]:
+    """The current [start, end) of an hour pair of an enterprise mapping."""
+    node = entry
+    for key in pair.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    if node:
+        return list(node)
+    return default_shift(entry) if pair == "shift_hours" else [0, 24]
 
 
 def default_shift(entry: dict) -> list[float]:
@@ -147,9 +176,10 @@ def get_value(raw: dict, path: str) -> float | None:
 def default_bounds(path: str, start: float | None) -> tuple[float, float, bool]:
     """Default (lower, upper, integer) of a known field (ValueError for other fields)."""
     ref = parse_path(path)
-    if ref.field not in DEFAULT_BOUNDS:
+    key = bounds_key(ref.field)
+    if key not in DEFAULT_BOUNDS:
         raise ValueError(f"no default bounds for {ref.field!r}: give [lower, upper]")
-    lower, upper, integer, relative = DEFAULT_BOUNDS[ref.field]
+    lower, upper, integer, relative = DEFAULT_BOUNDS[key]
     if relative:
         if not start:
             raise ValueError(f"bounds relative to the start value need a start value > 0 "
@@ -160,7 +190,7 @@ def default_bounds(path: str, start: float | None) -> tuple[float, float, bool]:
 
 def is_integer(path: str) -> bool:
     """True for whole-number fields (shift hours, Spring Festival days)."""
-    return parse_path(path).field in INTEGER_FIELDS
+    return bounds_key(parse_path(path).field) in INTEGER_FIELDS
 
 
 def apply_values(raw: dict, values: dict[str, float]) -> dict:
@@ -169,35 +199,46 @@ def apply_values(raw: dict, values: dict[str, float]) -> dict:
     for path, value in values.items():
         ref = parse_path(path)
         entry = item(out, ref)
-        number = int(round(value)) if ref.field in INTEGER_FIELDS else float(value)
-        if ref.keys[0] == "shift_hours":
-            pair = default_shift(entry)
-            pair[int(ref.keys[1])] = number
-            entry["shift_hours"] = pair
-            continue
+        number = int(round(value)) if is_integer(path) else float(value)
+        keys = ref.keys
+        if ref.pair:  # set one end, keep the other
+            pair = default_pair(entry, ref.pair)
+            pair[int(keys[-1])] = number
+            keys, number = keys[:-1], pair
         node = entry
-        for key in ref.keys[:-1]:
-            node = node.setdefault(key, {}) if node.get(key) is None else node[key]
-        node[ref.keys[-1]] = number
+        for key in keys[:-1]:
+            node = _child(node, key)
+        node[int(keys[-1]) if isinstance(node, list) else keys[-1]] = number
     return out
+
+
+def _child(node: dict | list, key: str) -> dict | list:
+    """A mapping's sub-mapping (created when empty) or a list's item by position."""
+    if isinstance(node, list):
+        return node[int(key)]
+    if node.get(key) is None:
+        node[key] = {}
+    return node[key]
 
 
 def overlay(calibrated: dict, paths: list[str]) -> dict:
     """The fitted fields of a calibrated scenario mapping as a variant (items by id).
 
-    The result holds only the ``paths`` (a shift's both hours when one was fitted), in the
-    form ``twin.scenario.deep_merge`` and ``extends`` merge onto the original scenario.
+    The result holds only the ``paths`` in the form ``twin.scenario.deep_merge`` and
+    ``extends`` merge onto the original scenario. A field inside a list (an hour pair's
+    end, a capacity change's size) carries the whole list, which replaces the original.
     """
     lists: dict[str, dict[str, dict]] = {}
     for path in paths:
         ref = parse_path(path)
         source = item(calibrated, ref)
         entry = lists.setdefault(ref.list, {}).setdefault(ref.id, {"id": ref.id})
-        keys = ref.keys[:1] if ref.keys[0] == "shift_hours" else ref.keys
+        keys = ref.keys[:-1] if ref.pair else ref.keys
+        keys = next((keys[:i] for i, k in enumerate(keys) if k.isdigit()), keys)
         node, value = entry, source
         for key in keys:
             value = value[key]
         for key in keys[:-1]:
             node = node.setdefault(key, {})
-        node[keys[-1]] = list(value) if isinstance(value, list | tuple) else value
+        node[keys[-1]] = copy.deepcopy(list(value) if isinstance(value, tuple) else value)
     return {name: list(items.values()) for name, items in lists.items()}

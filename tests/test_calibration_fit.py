@@ -97,6 +97,27 @@ def test_field_paths_defaults_and_overlay():
         fields.default_bounds("enterprises[f1].demand.water_m3", 1.0)
 
 
+def test_heating_timer_and_capacity_change_paths():
+    data = scenario_dict()
+    data["enterprises"][0]["calendar"] = {"capacity_changes": [{"date": "2025-07-01", "capacity_frac": 0.8}]}
+    raw = Scenario.model_validate(data).model_dump(mode="json")
+    timer_end = "enterprises[f1].temperature.space_heat_hours.end"
+    size = "enterprises[f1].calendar.capacity_changes.0.capacity_frac"
+    assert fields.get_value(raw, timer_end) == 24  # no timer: all day
+    assert fields.default_bounds(timer_end, 24) == (1.0, 24.0, True) and fields.is_integer(timer_end)
+    assert fields.get_value(raw, size) == 0.8
+    assert fields.default_bounds(size, 0.8) == (0.0, 3.0, False) and not fields.is_integer(size)
+    new = fields.apply_values(raw, {timer_end: 20.7, size: 0.45})
+    assert new["enterprises"][0]["temperature"]["space_heat_hours"] == [0, 21]
+    over = fields.overlay(new, [timer_end, size])
+    assert over == {"enterprises": [{"id": "f1", "temperature": {"space_heat_hours": [0, 21]},
+                                     "calendar": {"capacity_changes": [
+                                         {"date": "2025-07-01", "capacity_frac": 0.45}]}}]}
+    merged = Scenario.model_validate(deep_merge(raw, over))
+    assert merged.enterprises[0].calendar.capacity_changes[0].capacity_frac == 0.45
+    assert merged.enterprises[0].temperature.space_heat_hours == (0, 21)
+
+
 def test_spec_problems_are_listed_together():
     doc = {"free": {"enterprises[f1].base_load_frac": [0.9, 0.1], "nonsense": None},
            "periods": {"calibration": ["2025-03-01", "2025-01-01"]},

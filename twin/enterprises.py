@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ class EnterpriseInputs:
     parts: DemandParts  # [hours_of_year, n]
     planned_level: np.ndarray  # calendar production level [days_of_year, n]
     day_kind: np.ndarray  # per day of year and enterprise: workday, weekend, holiday, spring_festival, maintenance
+    capacity: np.ndarray  # size relative to the start of the year [days_of_year, n]
     flexible_frac: np.ndarray  # [n]
 
 
@@ -71,6 +73,20 @@ def calendar_levels(kinds: np.ndarray, params: list[dict]) -> np.ndarray:
     return level
 
 
+def capacity_levels(days: int, year: int, ents: list[Enterprise]) -> np.ndarray:
+    """Size of each enterprise per day of the year relative to its start [days, n].
+
+    A step function of the dated capacity changes; a change dated before the
+    year applies from 1 January, one after it never.
+    """
+    first = dt.date(year, 1, 1)
+    out = np.ones((days, len(ents)))
+    for i, e in enumerate(ents):
+        for change in sorted(e.calendar.capacity_changes, key=lambda c: c.date):
+            out[max((change.date - first).days, 0):, i] = change.capacity_frac
+    return out
+
+
 def enterprise_inputs(sc: Scenario, axis: TimeAxis) -> EnterpriseInputs:
     """Hourly demand parts of all enterprises for the whole year (cached by their inputs)."""
     files = tuple(resolve_path(sc, e.profile, f"enterprises[{e.id}].profile").stat().st_mtime_ns
@@ -87,9 +103,11 @@ def _build(sc: Scenario, axis: TimeAxis) -> EnterpriseInputs:
     idx = axis.index
     day_of_hour = (idx.day_of_year.to_numpy() - 1)
     temp = site_weather(sc)["temp_air_c"].to_numpy()
-    parts = demand_parts(idx.hour.to_numpy(), temp, level[day_of_hour], _demand_params(ents, params))
+    capacity = capacity_levels(kinds.shape[0], sc.period.year, ents)
+    parts = demand_parts(idx.hour.to_numpy(), temp, level[day_of_hour], _demand_params(ents, params),
+                         capacity[day_of_hour])
     _apply_profiles(sc, ents, parts, len(idx))
-    return EnterpriseInputs(parts, level, kinds, np.array([e.flexible_frac for e in ents], dtype=float))
+    return EnterpriseInputs(parts, level, kinds, capacity, np.array([e.flexible_frac for e in ents], dtype=float))
 
 
 def _demand_params(ents: list[Enterprise], params: list[dict]) -> DemandParams:
@@ -105,6 +123,9 @@ def _demand_params(ents: list[Enterprise], params: list[dict]) -> DemandParams:
         cooling_balance_c=col(lambda e, p: e.temperature.cooling_balance_c),
         cooling_frac_per_k=col(lambda e, p: p["cooling_frac_per_k"]),
         el_heating_frac_per_k=col(lambda e, p: e.temperature.el_heating_frac_per_k),
+        space_heat_start_h=col(lambda e, p: (e.temperature.space_heat_hours or (0, 24))[0]),
+        space_heat_end_h=col(lambda e, p: (e.temperature.space_heat_hours or (0, 24))[1]),
+        space_heat_follows_calendar=col(lambda e, p: e.temperature.space_heat_follows_calendar),
     )
 
 

@@ -49,7 +49,7 @@ class ParkModel(mesa.Model):
         demand = net.demand
         for i, eid in enumerate(net.enterprise_ids):
             EnterpriseAgent(self, i, eid, demand.planned_level[:, i], demand.day_kind[:, i],
-                            demand.flexible_frac[i])
+                            demand.flexible_frac[i], demand.capacity[:, i])
         self.operators = [StorageOperator(self, s.id, s.strategy) for s in net.stores]
         self.fleet_agents = [FleetAgent(self, i) for i in range(len(net.fleets))]
         for i in range(len(net.fleets)):

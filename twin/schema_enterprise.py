@@ -19,6 +19,13 @@ class AnnualDemand(_Strict):
     heat_mwh: float = Field(0.0, ge=0, description="Annual heat demand (process + space) [MWh]")
 
 
+class CapacityChange(_Strict):
+    """From ``date`` on, the enterprise runs at ``capacity_frac`` of its size at the start of the year."""
+
+    date: dt.date = Field(description="First day at the new size")
+    capacity_frac: float = Field(ge=0, le=5, description="Size relative to the start of the year (0.5: half the lines; 1.2: a shift added) [-]")
+
+
 class Calendar(_Strict):
     """Working calendar; ``None`` fields take the sector default (twin/data/sectors.csv)."""
 
@@ -30,6 +37,14 @@ class Calendar(_Strict):
     spring_festival_load_frac: float | None = Field(None, ge=0, le=1, description="Production level during the Spring Festival shutdown [0-1]")
     spring_festival_days_before: int = Field(3, ge=0, le=30, description="Shutdown days before Spring Festival day")
     spring_festival_days_after: int = Field(10, ge=0, le=45, description="Shutdown days after Spring Festival day")
+    capacity_changes: list[CapacityChange] = Field(default_factory=list, description="Dated changes of size (a line closed or added, a new shift): electricity, process heat and production scale from each date on; the annual totals are those of the year as it runs")
+
+    @model_validator(mode="after")
+    def _distinct_dates(self) -> Calendar:
+        dates = [c.date for c in self.capacity_changes]
+        if len(set(dates)) != len(dates):
+            raise ValueError("capacity_changes: two changes on the same date")
+        return self
 
 
 class TemperatureResponse(_Strict):
@@ -38,6 +53,14 @@ class TemperatureResponse(_Strict):
     cooling_balance_c: float = Field(22.0, ge=5, le=35, description="Outdoor temperature above which cooling adds electricity [degC]")
     cooling_frac_per_k: float | None = Field(None, ge=0, le=0.2, description="Extra electricity per K above the cooling balance point [fraction of load per K]")
     el_heating_frac_per_k: float = Field(0.0, ge=0, le=0.2, description="Extra electricity per K below the heating balance point (electric heaters, more lighting in the dark months) [fraction of load per K]")
+    space_heat_hours: tuple[float, float] | None = Field(None, description="Hours [start, end) the space heating runs (a boiler timer) [h]; none: all day")
+    space_heat_follows_calendar: bool = Field(False, description="Space heat scales with the day's production level (off on holidays, set back on weekends)")
+
+    @model_validator(mode="after")
+    def _space_heat_hours(self) -> TemperatureResponse:
+        if self.space_heat_hours and not 0 <= self.space_heat_hours[0] < self.space_heat_hours[1] <= 24:
+            raise ValueError("space_heat_hours must be [start, end) with 0 <= start < end <= 24")
+        return self
 
 
 class MotorSystems(_Strict):

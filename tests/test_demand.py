@@ -1,0 +1,98 @@
+"""Enterprise demand model: heating timer, calendar-following space heat, capacity changes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import twin
+from twin.physics.demand import DemandParams, demand_parts
+
+HOURS = np.tile(np.arange(24), 2)  # two days
+
+
+def params(**over) -> DemandParams:
+    """One enterprise whose heat is all space heat, no temperature effect on electricity."""
+    base = dict(electricity_mwh=48.0, heat_mwh=100.0, base_load_frac=0.0, shift_start_h=0, shift_end_h=24,
+                space_heat_frac=1.0, heating_balance_c=15.0, cooling_balance_c=22.0, cooling_frac_per_k=0.0,
+                el_heating_frac_per_k=0.0, space_heat_start_h=0, space_heat_end_h=24,
+                space_heat_follows_calendar=0.0)
+    base.update(over)
+    return DemandParams(**{k: np.array([v], dtype=float) for k, v in base.items()})
+
+
+def heat(p: DemandParams, temp_c: np.ndarray, level_day: tuple[float, float], capacity=None) -> np.ndarray:
+    level_h = np.repeat(np.array(level_day), 24)[:, None]
+    parts = demand_parts(HOURS, temp_c, level_h, p, capacity)
+    return parts.heat(level_h)[:, 0]
+
+
+def test_space_heat_runs_only_in_the_timer_hours():
+    temp = np.full(48, 5.0)  # 10 K below the balance point every hour
+    h = heat(params(space_heat_start_h=6, space_heat_end_h=18), temp, (1.0, 1.0))
+    on = (HOURS >= 6) & (HOURS < 18)
+    assert h[~on] == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(h[on], 100.0 / on.sum())  # same degree-hours in every timer hour
+    # a colder timer hour gets more heat in proportion to its degree-hours
+    temp[8] = 0.0
+    h = heat(params(space_heat_start_h=6, space_heat_end_h=18), temp, (1.0, 1.0))
+    assert h[8] / h[9] == pytest.approx(15.0 / 10.0)
+    assert h.sum() == pytest.approx(100.0)
+
+
+def test_space_heat_following_the_calendar_is_off_on_a_holiday():
+    temp = np.full(48, 5.0)
+    h = heat(params(space_heat_follows_calendar=1.0), temp, (1.0, 0.0))
+    assert h[24:] == pytest.approx(0.0, abs=1e-12)
+    assert h.sum() == pytest.approx(100.0)  # the plan still delivers the annual heat
+    half = heat(params(space_heat_follows_calendar=1.0), temp, (1.0, 0.5))
+    assert half[30] / half[6] == pytest.approx(0.5)
+    plain = heat(params(), temp, (1.0, 0.0))  # not following: heats the closed day too
+    np.testing.assert_allclose(plain, 100.0 / 48)
+
+
+def test_capacity_change_scales_electricity_and_process_heat_not_space_heat():
+    temp = np.full(48, 5.0)
+    capacity = np.repeat([1.0, 0.5], 24)[:, None]
+    p = params(space_heat_frac=0.6)
+    level_h = np.ones((48, 1))
+    parts = demand_parts(HOURS, temp, level_h, p, capacity)
+    el = parts.electricity(level_h)[:, 0]
+    np.testing.assert_allclose(el[:24], 48.0 / 36)  # 48 MWh over 24 h + 24 h at half size
+    np.testing.assert_allclose(el[24:], 24.0 / 36)
+    total_heat = parts.heat(level_h)[:, 0]
+    space = 60.0 / 48  # space heat: the same every hour
+    np.testing.assert_allclose(total_heat[:24] - space, 40.0 / 36)
+    np.testing.assert_allclose(total_heat[24:] - space, 20.0 / 36)
+    np.testing.assert_allclose(parts.prod_per_level[:, 0].sum(), 1.0)
+    assert parts.prod_per_level[30, 0] / parts.prod_per_level[6, 0] == pytest.approx(0.5)
+
+
+def test_capacity_change_in_a_full_year_run(write_scenario):
+    plant = {"id": "plant", "sector": "chemicals", "heat_bus": None, "base_load_frac": 0.2,
+             "calendar": {"public_holidays": "none", "weekend_load_frac": 1.0,
+                          "capacity_changes": [{"date": "2025-07-01", "capacity_frac": 0.5}]},
+             "temperature": {"cooling_frac_per_k": 0.0},
+             "demand": {"electricity_mwh": 8760}, "production": {"t_per_year": 1000}}
+    data = {"name": "step", "period": {"year": 2025}, "reliability": {"failures": False},
+            "site": {"name": "t", "latitude_deg": 31.3, "longitude_deg": 120.6,
+                     "weather": {"source": "synthetic", "site": "suzhou"}},
+            "grid": {"import_max_mw": 100}, "enterprises": [plant]}
+    r = twin.run(twin.load_scenario(write_scenario(data)))
+    el = -r.flows_frame()["plant@el"]
+    before, after = el[:"2025-06-30"], el["2025-07-01":]
+    assert after.mean() / before.mean() == pytest.approx(0.5)
+    assert el.sum() == pytest.approx(8760.0)  # the annual total is the year as it runs
+    days_before, days_after = len(before) / 24, len(after) / 24
+    assert before.sum() == pytest.approx(8760.0 * days_before / (days_before + 0.5 * days_after))
+    ev = r.events[r.events.event == "capacity_change"]
+    assert list(ev.asset) == ["plant"] and "0.50" in ev.detail.iloc[0]
+
+
+def test_capacity_changes_on_one_date_are_refused(write_scenario):
+    data = {"name": "bad", "period": {"year": 2025, "days": 7}, "site": {"name": "t", "latitude_deg": 31.3,
+            "longitude_deg": 120.6, "weather": {"source": "synthetic", "site": "suzhou"}},
+            "enterprises": [{"id": "p", "sector": "chemicals", "calendar": {"capacity_changes": [
+                {"date": "2025-03-01", "capacity_frac": 0.5}, {"date": "2025-03-01", "capacity_frac": 0.7}]}}]}
+    with pytest.raises(twin.InputError, match="same date"):
+        twin.load_scenario(write_scenario(data))
