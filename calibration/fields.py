@@ -51,6 +51,8 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float, bool, bool]] = {
     "temperature.cooling_balance_c": (10.0, 30.0, False, False),
     "temperature.cooling_frac_per_k": (0.0, 0.2, False, False),
     "temperature.el_heating_frac_per_k": (0.0, 0.2, False, False),
+    "temperature.thermal_time_constant_h": (0.0, 96.0, False, False),
+    "temperature.solar_gain_k_per_kw_m2": (0.0, 30.0, False, False),
     "losses_frac": (0.0, 0.6, False, False),
     "efficiency_frac": (0.5, 1.05, False, False),
     "dc_ac_ratio": (0.8, 2.0, False, False),

@@ -102,3 +102,39 @@ def test_pv_plant_monthly_energy_after_fitting_the_derate(shared_data, tmp_path)
     for period in ("calibration", "validation"):
         monthly = _stats(result, "pv_plant", period, "monthly")
         assert monthly["n"] >= 3 and monthly["standards"]["ashrae14"]["pass"], monthly
+
+
+def test_yangzhong_capacity_change_validates_daily(shared_data):
+    """e1124 fell by 40 % from 2 September: with the dated change it validates (without: -20 %)."""
+    folder = shared_data / "meters" / "yangzhong"
+    path = EXAMPLES / "yangzhong" / "spec_e1416.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8").replace("e1416", "e1124"))
+    doc["free"].update(yaml.safe_load((EXAMPLES / "yangzhong" / "spec_extra.yaml").read_text())["e1124"])
+    doc["fit"]["max_evals"] = 200
+    spec = spec_from_dict(doc, str(path), path.parent)
+    spec = replace(spec, weather=replace(spec.weather,
+                                         path=folder / "yangzhong_daily_weather_2015.csv"))
+    result = calibrate(EXAMPLES / "yangzhong" / "scenario.yaml",
+                       folder / "yangzhong_enterprise_daily_kwh_2015.csv.gz",
+                       EXAMPLES / "yangzhong" / "map.yaml", spec)
+    size = result.fitted["enterprises[e1124].calendar.capacity_changes.0.capacity_frac"]
+    assert 0.45 < size < 0.75  # the meter's September-October level against January-August
+    daily = _stats(result, "e1124", "validation", "daily")
+    assert daily["cv_rmse"] <= 0.30 and abs(daily["nmbe"]) <= 0.10, daily
+
+
+def test_cambridge_b19_gas_with_timer_and_felt_temperature(shared_data):
+    """b19's heating: timer hours, thermal lag and solar gains fitted; gas validates hourly."""
+    folder = shared_data / "meters" / "cambridge"
+    path = EXAMPLES / "cambridge" / "spec_split_b19.yaml"
+    free = {k: v for k, v in yaml.safe_load(path.read_text(encoding="utf-8"))["free"].items()
+            if k.startswith("enterprises[b19_heating]")}  # the example's heating fields
+    spec = _spec(path, folder / "metoffice_bedford_weather_2019.csv", free=free,
+                 meters=["b19_gas"], fit={"max_evals": 400})
+    result = calibrate(EXAMPLES / "cambridge" / "scenario_split.yaml", folder,
+                       EXAMPLES / "cambridge" / "map_b19.yaml", spec)
+    assert result.fitted["enterprises[b19_heating].temperature.thermal_time_constant_h"] > 1.0
+    hourly = _stats(result, "b19_gas", "validation", "hourly")
+    assert hourly["cv_rmse"] <= 0.30 and abs(hourly["nmbe"]) <= 0.10, hourly
+    monthly = _stats(result, "b19_gas", "validation", "monthly")
+    assert monthly["cv_rmse"] <= 0.15 and abs(monthly["nmbe"]) <= 0.05, monthly

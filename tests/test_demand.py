@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import twin
-from twin.physics.demand import DemandParams, demand_parts
+from twin.physics.demand import DemandParams, Drivers, demand_parts, felt_temperature
 
 HOURS = np.tile(np.arange(24), 2)  # two days
 
@@ -16,15 +16,23 @@ def params(**over) -> DemandParams:
     base = dict(electricity_mwh=48.0, heat_mwh=100.0, base_load_frac=0.0, shift_start_h=0, shift_end_h=24,
                 space_heat_frac=1.0, heating_balance_c=15.0, cooling_balance_c=22.0, cooling_frac_per_k=0.0,
                 el_heating_frac_per_k=0.0, space_heat_start_h=0, space_heat_end_h=24,
-                space_heat_follows_calendar=0.0)
+                space_heat_follows_calendar=0.0, thermal_time_constant_h=0.0, solar_gain_k_per_kw_m2=0.0)
     base.update(over)
-    return DemandParams(**{k: np.array([v], dtype=float) for k, v in base.items()})
+    months = base.pop("heating_months", range(1, 13))
+    p = {k: np.array([v], dtype=float) for k, v in base.items()}
+    return DemandParams(**p, heating_months=np.array([[m in months] for m in range(1, 13)], dtype=float))
 
 
-def heat(p: DemandParams, temp_c: np.ndarray, level_day: tuple[float, float], capacity=None) -> np.ndarray:
-    level_h = np.repeat(np.array(level_day), 24)[:, None]
-    parts = demand_parts(HOURS, temp_c, level_h, p, capacity)
-    return parts.heat(level_h)[:, 0]
+def drivers(temp_c, level_day=(1.0, 1.0), capacity_day=(1.0, 1.0), ghi=None, month=(1, 1)) -> Drivers:
+    """Two days of drivers: the given temperatures and daily levels, sizes and months."""
+    per_day = lambda v: np.repeat(np.array(v, dtype=float), 24)  # noqa: E731
+    return Drivers(HOURS, per_day(month).astype(int), temp_c, np.zeros(48) if ghi is None else ghi,
+                   per_day(level_day)[:, None], per_day(capacity_day)[:, None])
+
+
+def heat(p: DemandParams, temp_c: np.ndarray, level_day: tuple[float, float]) -> np.ndarray:
+    d = drivers(temp_c, level_day)
+    return demand_parts(d, p).heat(d.level_h)[:, 0]
 
 
 def test_space_heat_runs_only_in_the_timer_hours():
@@ -51,12 +59,38 @@ def test_space_heat_following_the_calendar_is_off_on_a_holiday():
     np.testing.assert_allclose(plain, 100.0 / 48)
 
 
+def test_space_heat_only_in_the_heating_season():
+    temp = np.full(48, 5.0)
+    d = drivers(temp, month=(5, 6))  # the season ends with May
+    h = demand_parts(d, params(heating_months=[1, 2, 3, 4, 5, 10, 11, 12])).heat(d.level_h)[:, 0]
+    assert h[24:] == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(h[:24], 100.0 / 24)
+
+
+def test_felt_temperature_sun_and_inertia():
+    p = params(solar_gain_k_per_kw_m2=10.0)
+    ghi = np.r_[np.zeros(12), np.full(12, 500.0), np.zeros(24)]
+    felt = felt_temperature(np.full(48, 5.0), ghi, p)[:, 0]
+    np.testing.assert_allclose(felt[12:24], 10.0)  # 5 degC + 10 K per kW/m2 x 0.5 kW/m2
+    # a first-order lag: a step reaches 1 - 1/e of its height after one time constant
+    step = np.r_[np.zeros(200), np.full(48, 10.0)]  # (the year is cyclic: 200 h let the 10s fade)
+    lag = felt_temperature(step, np.zeros(248), params(thermal_time_constant_h=6.0))[:, 0]
+    a = np.exp(-1 / 6)
+    assert lag[199 + 6] == pytest.approx(10.0 * (1 - a**6), rel=1e-6)
+    steady = felt_temperature(np.full(48, 7.0), np.zeros(48), params(thermal_time_constant_h=30.0))
+    np.testing.assert_allclose(steady, 7.0)  # cyclic warm-up: no start-up transient
+    # space heat from the felt temperature: no heat while the sun lifts it above the balance point
+    d = drivers(np.full(48, 5.0), ghi=np.r_[np.zeros(12), np.full(12, 1200.0), np.zeros(24)])
+    h = demand_parts(d, p).heat(d.level_h)[:, 0]
+    assert h[12:24] == pytest.approx(0.0, abs=1e-12)
+    assert h.sum() == pytest.approx(100.0)
+
+
 def test_capacity_change_scales_electricity_and_process_heat_not_space_heat():
     temp = np.full(48, 5.0)
-    capacity = np.repeat([1.0, 0.5], 24)[:, None]
     p = params(space_heat_frac=0.6)
     level_h = np.ones((48, 1))
-    parts = demand_parts(HOURS, temp, level_h, p, capacity)
+    parts = demand_parts(drivers(temp, capacity_day=(1.0, 0.5)), p)
     el = parts.electricity(level_h)[:, 0]
     np.testing.assert_allclose(el[:24], 48.0 / 36)  # 48 MWh over 24 h + 24 h at half size
     np.testing.assert_allclose(el[24:], 24.0 / 36)

@@ -13,7 +13,7 @@ from twin.errors import InputError, Problem
 from twin.inputs import TimeAxis, cached, day_types, resolve_path, site_weather, weather_key
 from twin.motors import electricity_factor
 from twin.physics import calendar
-from twin.physics.demand import SHIFT_HOURS, DemandParams, DemandParts, demand_parts, profile_parts
+from twin.physics.demand import SHIFT_HOURS, DemandParams, DemandParts, Drivers, demand_parts, profile_parts
 from twin.schema import Scenario
 from twin.schema_enterprise import Enterprise
 from twin.sectors import sector_table
@@ -102,10 +102,11 @@ def _build(sc: Scenario, axis: TimeAxis) -> EnterpriseInputs:
     level = calendar_levels(kinds, params)
     idx = axis.index
     day_of_hour = (idx.day_of_year.to_numpy() - 1)
-    temp = site_weather(sc)["temp_air_c"].to_numpy()
+    weather = site_weather(sc)
     capacity = capacity_levels(kinds.shape[0], sc.period.year, ents)
-    parts = demand_parts(idx.hour.to_numpy(), temp, level[day_of_hour], _demand_params(ents, params),
-                         capacity[day_of_hour])
+    drivers = Drivers(idx.hour.to_numpy(), idx.month.to_numpy(), weather["temp_air_c"].to_numpy(),
+                      weather["ghi_w_m2"].to_numpy(), level[day_of_hour], capacity[day_of_hour])
+    parts = demand_parts(drivers, _demand_params(ents, params))
     _apply_profiles(sc, ents, parts, len(idx))
     return EnterpriseInputs(parts, level, kinds, capacity, np.array([e.flexible_frac for e in ents], dtype=float))
 
@@ -126,6 +127,10 @@ def _demand_params(ents: list[Enterprise], params: list[dict]) -> DemandParams:
         space_heat_start_h=col(lambda e, p: (e.temperature.space_heat_hours or (0, 24))[0]),
         space_heat_end_h=col(lambda e, p: (e.temperature.space_heat_hours or (0, 24))[1]),
         space_heat_follows_calendar=col(lambda e, p: e.temperature.space_heat_follows_calendar),
+        thermal_time_constant_h=col(lambda e, p: e.temperature.thermal_time_constant_h),
+        solar_gain_k_per_kw_m2=col(lambda e, p: e.temperature.solar_gain_k_per_kw_m2),
+        heating_months=np.array([[m in (e.temperature.heating_months or range(1, 13)) for e in ents]
+                                 for m in range(1, 13)], dtype=float),
     )
 
 

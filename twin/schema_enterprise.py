@@ -54,12 +54,19 @@ class TemperatureResponse(_Strict):
     cooling_frac_per_k: float | None = Field(None, ge=0, le=0.2, description="Extra electricity per K above the cooling balance point [fraction of load per K]")
     el_heating_frac_per_k: float = Field(0.0, ge=0, le=0.2, description="Extra electricity per K below the heating balance point (electric heaters, more lighting in the dark months) [fraction of load per K]")
     space_heat_hours: tuple[float, float] | None = Field(None, description="Hours [start, end) the space heating runs (a boiler timer) [h]; none: all day")
+    heating_months: list[int] | None = Field(None, description="Months (1-12) of the heating season, when space heating may run (north China's district heating: [11, 12, 1, 2, 3]); none: all year")
+    thermal_time_constant_h: float = Field(0.0, ge=0, le=500, description="Thermal inertia of the buildings: heating and cooling respond to the outdoor temperature smoothed with this time constant [h]; 0: to the hour's temperature")
+    solar_gain_k_per_kw_m2: float = Field(0.0, ge=0, le=50, description="Solar gains: the buildings feel the air this many K warmer per kW/m2 of global horizontal irradiance (a sol-air temperature) [K per kW/m2]")
     space_heat_follows_calendar: bool = Field(False, description="Space heat scales with the day's production level (off on holidays, set back on weekends)")
 
     @model_validator(mode="after")
     def _space_heat_hours(self) -> TemperatureResponse:
         if self.space_heat_hours and not 0 <= self.space_heat_hours[0] < self.space_heat_hours[1] <= 24:
             raise ValueError("space_heat_hours must be [start, end) with 0 <= start < end <= 24")
+        months = self.heating_months
+        if months is not None and (not months or len(set(months)) != len(months)
+                                   or not all(1 <= m <= 12 for m in months)):
+            raise ValueError("heating_months must list distinct months 1-12")
         return self
 
 

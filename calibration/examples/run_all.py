@@ -4,6 +4,7 @@
 
     .venv/bin/python calibration/examples/run_all.py                 # everything (~7 min)
     .venv/bin/python calibration/examples/run_all.py cambridge pv    # some groups
+    .venv/bin/python calibration/examples/run_all.py yangzhong --cases e1262,e1124
 
 Groups: ``cambridge`` (3 buildings, heating scheduled separately), ``cambridge_coupled``
 (one enterprise per building), ``yangzhong`` (20 largest enterprises, one fit each),
@@ -49,13 +50,15 @@ def cambridge(data: Path, split: bool) -> Iterator[tuple[str, dict]]:
 
 
 def yangzhong(data: Path) -> Iterator[tuple[str, dict]]:
-    """One calibration per enterprise: spec_e1416.yaml with the id replaced."""
+    """One calibration per enterprise: spec_e1416.yaml with the id replaced (+ spec_extra.yaml)."""
     folder = data / "meters" / "yangzhong"
     template = (HERE / "yangzhong" / "spec_e1416.yaml").read_text(encoding="utf-8")
+    extra = yaml.safe_load((HERE / "yangzhong" / "spec_extra.yaml").read_text(encoding="utf-8"))
     ids = list(yaml.safe_load((HERE / "yangzhong" / "map.yaml").read_text())["meters"])
     for ent in ids:
-        spec = spec_from_dict(yaml.safe_load(template.replace("e1416", ent)),
-                              f"spec_{ent}.yaml")
+        raw = yaml.safe_load(template.replace("e1416", ent))
+        raw["free"].update(extra.get(ent) or {})
+        spec = spec_from_dict(raw, f"spec_{ent}.yaml")
         spec = _with_weather(spec, folder / "yangzhong_daily_weather_2015.csv")
         yield ent, {"scenario_path": HERE / "yangzhong" / "scenario.yaml",
                     "meters_path": folder / "yangzhong_enterprise_daily_kwh_2015.csv.gz",
@@ -78,10 +81,13 @@ def _with_weather(spec, path: Path):
     return replace(spec, weather=replace(spec.weather, path=path.resolve()))
 
 
-def run_group(name: str, cases: Iterator[tuple[str, dict]], out: Path) -> list[dict]:
-    """Calibrate every case of a group; write its folder; return one row per metric."""
+def run_group(name: str, cases: Iterator[tuple[str, dict]], out: Path,
+              only: set[str] | None = None) -> list[dict]:
+    """Calibrate every case of a group (or those in ``only``); write its folder; return one row per metric."""
     rows = []
     for case, kwargs in cases:
+        if only and case not in only:
+            continue
         started = time.perf_counter()
         result = calibrate(**kwargs)
         seconds = time.perf_counter() - started
@@ -134,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("groups", nargs="*", metavar="GROUP", help=f"any of {GROUPS}")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "calibration")
+    parser.add_argument("--cases", help="comma-separated cases to run (default: all), e.g. e1262,e1124")
     args = parser.parse_args(argv)
     unknown = sorted(set(args.groups) - set(GROUPS))
     if unknown:
@@ -142,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
               "cambridge_coupled": lambda: cambridge(args.data, split=False),
               "yangzhong": lambda: yangzhong(args.data), "pv": lambda: pv(args.data, args.out)}
     for group in args.groups or GROUPS:
-        rows = run_group(group, makers[group](), args.out)
+        only = set(args.cases.split(",")) if args.cases else None
+        rows = run_group(group, makers[group](), args.out, only)
         print(markdown(rows, group))
         sys.stdout.flush()
     return 0
