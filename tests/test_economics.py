@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import twin
 from twin.economics import (
     AnnualOperation,
     DemandCharges,
@@ -98,6 +99,23 @@ def test_electricity_bill_tou_and_demand():
         capacity_cny_per_mva_month=30_000.0, contracted_mva=4.0, monthly_peak_mw=[2.5, 3.5]))
     assert given.capacity_cny == pytest.approx(2 * 4 * 30_000) and given.demand_cny == 0.0
     assert given.total_cny == pytest.approx(5_900 + 240_000)
+    part = electricity_bill(imp, price, month, DemandCharges(demand_cny_per_mw_month=40_000.0),
+                            billed_frac=[0.5, 1.0])  # half of January simulated
+    assert part.demand_cny == pytest.approx((2.0 * 0.5 + 3.0) * 40_000)
+
+
+def test_run_pays_the_demand_charge_of_the_days_it_simulates(write_scenario):
+    data = {"name": "week", "period": {"year": 2025, "start": "2025-01-06", "days": 7},
+            "site": {"name": "t", "latitude_deg": 31.3, "longitude_deg": 120.6,
+                     "weather": {"source": "synthetic", "site": "suzhou"}},
+            "reliability": {"failures": False},
+            "grid": {"import_max_mw": 100, "tariff": "jiangsu_2024_industrial"},
+            "enterprises": [{"id": "f", "sector": "chemicals", "heat_bus": None,
+                             "demand": {"electricity_mwh": 8760}}]}
+    r = twin.run(twin.load_scenario(write_scenario(data)))
+    imp = r.flows[:, r.port_role == "grid_import"].sum(axis=1)  # MW
+    assert imp.max() > 0
+    assert r.kpis["demand_charge_cny"] == pytest.approx(imp.max() * 40_000 * 7 / 31)
 
 
 def test_annual_operation_and_prices():

@@ -70,7 +70,8 @@ NO_DEMAND_CHARGES = DemandCharges()
 
 
 def electricity_bill(import_mwh: np.ndarray, price_cny_per_mwh: np.ndarray, month: np.ndarray,
-                     charges: DemandCharges = NO_DEMAND_CHARGES) -> ElectricityBill:
+                     charges: DemandCharges = NO_DEMAND_CHARGES,
+                     billed_frac: np.ndarray | None = None) -> ElectricityBill:
     """TOU energy charge plus demand/capacity charges for every month present in ``month``.
 
     Parameters
@@ -84,16 +85,21 @@ def electricity_bill(import_mwh: np.ndarray, price_cny_per_mwh: np.ndarray, mont
     charges : DemandCharges
         Demand charge on the monthly maximum [CNY/MW-month] and/or capacity charge on the
         contracted capacity [CNY/MVA-month].
+    billed_frac : array, optional
+        Share of each month present (in month order) that is billed [0-1]: a run that
+        simulates part of a month pays that share of its monthly charges. Default: whole
+        months.
     """
     imp = np.asarray(import_mwh, dtype=float)
     months = np.unique(month)
+    frac = np.ones(len(months)) if billed_frac is None else np.asarray(billed_frac, dtype=float)
     if charges.monthly_peak_mw is not None:
         peaks = tuple(float(p) for p in charges.monthly_peak_mw)
     else:
         peaks = tuple(float(imp[month == m].max(initial=0.0)) for m in months)
-    capacity = len(months) * charges.contracted_mva * charges.capacity_cny_per_mva_month
+    capacity = float(frac.sum()) * charges.contracted_mva * charges.capacity_cny_per_mva_month
     return ElectricityBill(float(imp @ np.asarray(price_cny_per_mwh, dtype=float)),
-                           sum(peaks) * charges.demand_cny_per_mw_month, capacity, peaks)
+                           float(np.dot(peaks, frac)) * charges.demand_cny_per_mw_month, capacity, peaks)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
+from twin.economics import DemandCharges, electricity_bill
 from twin.factors import grid_factor_t_per_mwh
 from twin.kpis_materials import THERMAL, material_kpis
 from twin.tariffs import resolve_tariff
@@ -87,8 +89,11 @@ def _costs(r: Results, total: np.ndarray, k: dict[str, float]) -> dict[str, floa
     """Energy bill: TOU energy + demand charge + fuels - export revenue [CNY]."""
     tariff = resolve_tariff(r.scenario.grid.tariff)
     imp = r.flows[:, r.port_role == "grid_import"].sum(axis=1)
-    energy = float(imp @ r.import_price)
-    demand = _demand_charge(r, imp, tariff.demand_charge_cny_per_mw_month)
+    months = r.index.month.to_numpy()
+    bill = electricity_bill(imp, r.import_price, months,
+                            DemandCharges(demand_cny_per_mw_month=tariff.demand_charge_cny_per_mw_month),
+                            _month_share(r.index))
+    energy, demand = bill.energy_cny, bill.demand_cny
     fuel = sum(k[f"{n}_{f.unit.lower()}"] * r.fuel_price.get(n, 0.0) for n, f in fuels().items())
     export = k["grid_export_mwh"] * tariff.export_cny_per_mwh
     return {"electricity_energy_cost_cny": energy, "demand_charge_cny": demand,
@@ -96,12 +101,8 @@ def _costs(r: Results, total: np.ndarray, k: dict[str, float]) -> dict[str, floa
             "energy_cost_cny": energy + demand + fuel - export}
 
 
-def _demand_charge(r: Results, imp: np.ndarray, per_mw_month: float) -> float:
-    """Monthly maximum import x charge, pro rata for months partly simulated."""
-    months = r.index.month.to_numpy()
-    charge = 0.0
-    for m in np.unique(months):
-        in_month = months == m
-        days_in_month = r.index[in_month][0].days_in_month
-        charge += imp[in_month].max() * per_mw_month * in_month.sum() / (24 * days_in_month)
-    return float(charge)
+def _month_share(index: pd.DatetimeIndex) -> np.ndarray:
+    """Share of each month present (in month order) that the run simulates [0-1]."""
+    hours = pd.Series(1, index=index).groupby(index.month).sum()
+    days = pd.Series(index.days_in_month, index=index).groupby(index.month).first()
+    return (hours / (24 * days)).to_numpy()
