@@ -10,6 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Shift = Literal["continuous", "3x8", "2x8", "1x8"]
 
 
+def check_hours(name: str, hours: tuple[float, float] | None) -> None:
+    """Refuse an hour pair that is not [start, end) within one day (ValueError)."""
+    if hours and not 0 <= hours[0] < hours[1] <= 24:
+        raise ValueError(f"{name} must be [start, end) with 0 <= start < end <= 24")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -61,8 +67,7 @@ class TemperatureResponse(_Strict):
 
     @model_validator(mode="after")
     def _space_heat_hours(self) -> TemperatureResponse:
-        if self.space_heat_hours and not 0 <= self.space_heat_hours[0] < self.space_heat_hours[1] <= 24:
-            raise ValueError("space_heat_hours must be [start, end) with 0 <= start < end <= 24")
+        check_hours("space_heat_hours", self.space_heat_hours)
         months = self.heating_months
         if months is not None and (not months or len(set(months)) != len(months)
                                    or not all(1 <= m <= 12 for m in months)):
@@ -130,8 +135,7 @@ class Enterprise(_Strict):
     temperature: TemperatureResponse = Field(default_factory=TemperatureResponse)
     @model_validator(mode="after")
     def _shift_hours(self) -> Enterprise:
-        if self.shift_hours and not 0 <= self.shift_hours[0] < self.shift_hours[1] <= 24:
-            raise ValueError("shift_hours must be [start, end) with 0 <= start < end <= 24")
+        check_hours("shift_hours", self.shift_hours)
         return self
 
     production: Production | None = Field(None, description="Products and their material flows")
