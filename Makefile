@@ -1,7 +1,7 @@
 # Two commands a newcomer needs (README "Quick start"):
 #   make run   create the environment on first use, simulate the reference park,
 #              then open the planner app on http://localhost:8501 (Ctrl+C stops it)
-#   make test  create the environment on first use, run the test suite
+#   make test  create the environment on first use, check the import layers, run the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(APP)
 
 test: $(STAMP)
+	$(BIN)/lint-imports   # the layer contracts in pyproject.toml (docs/architecture.md)
 	$(BIN)/python -m pytest -q
 
 app: $(STAMP)

@@ -27,8 +27,8 @@ import pytest
 from conftest import ROOT, SCENARIOS
 
 import twin
-from twin.measures import apply_measures
-from twin.panels import shown
+from twin.present.panels import shown
+from twin.scenario.measures import apply_measures
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"

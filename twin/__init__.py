@@ -5,11 +5,11 @@
 >>> results.kpis["co2_net_t"]  # doctest: +SKIP
 """
 
-from twin.assessment import Assessment, assess
+from twin.appraisal.assessment import Assessment, assess
+from twin.economics.run import run
 from twin.errors import InputError, Problem
-from twin.results import Results
-from twin.scenario import load_scenario
-from twin.schema import Scenario
-from twin.simulation import run
+from twin.kernel.results import Results
+from twin.scenario.load import load_scenario
+from twin.schema.scenario import Scenario
 
 __all__ = ["Assessment", "InputError", "Problem", "Results", "Scenario", "assess", "load_scenario", "run"]

@@ -91,7 +91,7 @@ def _command(sub, name: str, help_text: str, handler: Callable, args: list) -> N
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from twin.scenario import load_scenario
+    from twin.scenario.load import load_scenario
 
     problems: list[Problem] = []
     for name in args.files:
@@ -106,9 +106,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from twin.measures import apply_measures
-    from twin.scenario import load_scenario
-    from twin.simulation import run
+    from twin.economics.run import run
+    from twin.scenario.load import load_scenario
+    from twin.scenario.measures import apply_measures
 
     overrides = _weather_override(args.weather)
     scenario = load_scenario(args.file, overrides=overrides, allow_outside=bool(overrides))
@@ -150,19 +150,19 @@ def format_kpis(kpis: dict[str, float], title: str = "") -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from twin.report import report
+    from twin.present.report import report
 
     print(f"report written to {report(args.files, args.out, lang=args.lang)}")
     return 0
 
 
 def _assess(args: argparse.Namespace) -> int:
-    from twin.assessment import assess
-    from twin.assessment_text import format_assessment
-    from twin.grid_path import year_overrides
-    from twin.measures import apply_measures
-    from twin.scenario import load_scenario
-    from twin.simulation import run
+    from twin.accounts.grid_path import year_overrides
+    from twin.appraisal.assessment import assess
+    from twin.economics.run import run
+    from twin.present.assessment_text import format_assessment
+    from twin.scenario.load import load_scenario
+    from twin.scenario.measures import apply_measures
 
     scenario = load_scenario(args.file)
     factors = year_overrides(scenario, args.year) if args.year is not None else None
@@ -172,7 +172,7 @@ def _assess(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from twin.compare import compare_files, format_comparison
+    from twin.appraisal.compare import compare_files, format_comparison
 
     c = compare_files(args.files, year=args.year, progress=None if args.json else _progress)
     print(json.dumps(c.to_dict()) if args.json else format_comparison(c))
@@ -180,9 +180,9 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _pathway(args: argparse.Namespace) -> int:
-    from twin.assessment_text import format_pathway
-    from twin.pathway import check_range, run_pathway
-    from twin.scenario import load_scenario
+    from twin.appraisal.pathway import check_range, run_pathway
+    from twin.present.assessment_text import format_pathway
+    from twin.scenario.load import load_scenario
 
     check_range(args.file, args.start, args.stop)
     scenario = load_scenario(args.file)
@@ -192,9 +192,9 @@ def _pathway(args: argparse.Namespace) -> int:
 
 
 def _mac(args: argparse.Namespace) -> int:
-    from twin.assessment_text import format_mac
-    from twin.pathway import mac_curve
-    from twin.scenario import load_scenario
+    from twin.appraisal.pathway import mac_curve
+    from twin.present.assessment_text import format_mac
+    from twin.scenario.load import load_scenario
 
     points = mac_curve(load_scenario(args.file), year=args.year, progress=None if args.json else _progress)
     print(json.dumps([p.to_dict() for p in points]) if args.json else format_mac(points))
@@ -206,7 +206,7 @@ def _progress(message: str) -> None:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from twin.bench import bench
+    from twin.kernel.bench import bench
 
     scales = [int(s) for s in args.scales.split(",") if s]
     print(bench(args.scenario, args.repeat, scales))
