@@ -1,6 +1,6 @@
 """The meter mapping file: which meter of a data file is which model output, in which unit.
 
-A YAML file (read with ``yaml.safe_load``)::
+A YAML file (read by the bounded ``twin.scenario.yaml_reader``)::
 
     timezone: Europe/London     # required: of the time stamps in the data file(s);
                                 # IANA name, 'UTC' or a fixed offset such as '+08:00'
@@ -28,7 +28,8 @@ A YAML file (read with ``yaml.safe_load``)::
         source: "equipment load [kWh]"  # optional: column (wide) or meter id (long)
                                 # in the file; default the meter id
         file: b0_el_2019.csv    # optional: data file, relative to the data folder (the
-                                # data path if it is a folder, else its folder); without
+                                # data path if it is a folder, else its folder; no absolute
+                                # or ../ paths: files lie inside that folder); without
                                 # it the meter is read from the data path itself
         zeros_are_missing: true # optional, overrides the default
         model_unit: MWh         # optional, asset targets only (default MWh)
@@ -49,7 +50,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
-import yaml
 
 from calibration.cleaning import (
     DUPLICATE_POLICIES,
@@ -59,6 +59,7 @@ from calibration.cleaning import (
     unit_factor,
 )
 from twin.errors import InputError, Problem
+from twin.scenario.yaml_reader import read_yaml
 from twin.units import carriers
 
 TOP_KEYS = {"timezone", "layout", "columns", "timestamp_format", "interval", "label",
@@ -136,12 +137,7 @@ def load_mapping(path: str | Path) -> MeterMap:
         One line per problem, naming the file, the key and the meter id.
     """
     file = str(path)
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(Problem(file, "(file)", f"cannot read YAML: {exc}")) from exc
-    if not isinstance(doc, dict):
-        raise InputError(Problem(file, "(file)", "expected a mapping with timezone and meters"))
+    doc = read_yaml(path)
     problems: list[Problem] = []
     options = _options(file, doc, problems)
     meters = _meters(file, doc.get("meters"), options, problems)

@@ -39,6 +39,7 @@ from calibration.cleaning import (
 )
 from calibration.mapping import MeterMap, MeterSpec, load_mapping, parse_timezone, unit_problem
 from twin.errors import InputError, Problem
+from twin.scenario.load import inside
 
 MAX_LISTED = 10  # problems of one kind listed per file before "... and N more"
 
@@ -125,9 +126,14 @@ def _files(data_path: Path, mapping: MeterMap) -> dict[Path, list[MeterSpec]]:
     problems = []
     for spec in mapping.meters.values():
         path = folder / spec.file if spec.file else data_path
+        field = f"meters.{spec.id}.file" if spec.file else "meters"
+        if spec.file and not inside(path, folder):  # the mapping names no file elsewhere
+            problems.append(Problem(mapping.path, field, "must name a file in the data folder "
+                                    "(no absolute or ../ paths)", spec.id))
+            continue
         if not path.is_file():
-            field = f"meters.{spec.id}.file" if spec.file else "meters"
-            problems.append(Problem(mapping.path, field, f"data file not found: {path}", spec.id))
+            problems.append(Problem(mapping.path, field, "data file not found: "
+                                    f"{spec.file or data_path.name}", spec.id))
         groups.setdefault(path, []).append(spec)
     if problems:
         raise InputError(problems)
@@ -146,8 +152,8 @@ def _read(path: Path, specs: list[MeterSpec], mapping: MeterMap) -> tuple[pd.Dat
     required = [cols["timestamp"]] + ([cols["meter"], cols["value"]] if long else [])
     missing = [c for c in required if c not in table.columns]
     if missing:
-        raise InputError([Problem(str(path), c, f"column not found; columns are "
-                                  f"{list(table.columns)}") for c in missing])
+        raise InputError([Problem(str(path), c, missing_column(c, required, table))
+                          for c in missing])
     table.insert(0, "line", np.arange(2, len(table) + 2))  # 1-based, after the header line
     if long:
         found = set(table[cols["meter"]].dropna().unique())
@@ -161,6 +167,12 @@ def _read(path: Path, specs: list[MeterSpec], mapping: MeterMap) -> tuple[pd.Dat
         raise InputError(Problem(str(path), "(file)", "no readings of the mapped meters"))
     rows["time"] = _parse_stamps(str(path), rows, mapping)
     return rows, ignored
+
+
+def missing_column(name: str, expected: list[str], table: pd.DataFrame) -> str:
+    """A missing column, said without echoing the file's header (it may not be a meter file)."""
+    return (f"column not found; expected columns {expected}, the file's first line has "
+            f"{len(table.columns)} column(s)")
 
 
 def _check_meters(file: str, field: str, found: set, specs: list[MeterSpec],

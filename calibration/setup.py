@@ -20,6 +20,7 @@ from calibration.spec import CalibrationSpec, Periods
 from calibration.targets import Target, resolve_targets
 from calibration.weather import build_weather, write_weather_csv
 from twin.errors import InputError, Problem
+from twin.network.inputs import resolve_path
 from twin.scenario.load import load_scenario
 from twin.schema.scenario import Scenario
 
@@ -67,7 +68,7 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
     sc = load_scenario(scenario_path)
     data = _select(load_meters(meters_path, map_path, sc.site.timezone), spec)
     targets = resolve_targets(sc, data.mapping)
-    raw = sc.model_dump(mode="json")
+    raw = _pinned(sc, sc.model_dump(mode="json"))
     measured, native = _native(data)
     interval = _interval(spec, native)
     periods = _periods(periods or spec.periods, measured, sc, spec.source)
@@ -79,6 +80,22 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
     if spec.weather is not None:
         _attach_weather(problem)
     return problem
+
+
+def _pinned(sc: Scenario, raw: dict) -> dict:
+    """``raw`` with the scenario's weather and profile files resolved now, inside its folder.
+
+    The fit validates changed copies with ``allow_outside`` (the measured weather it writes
+    lies in a temporary folder), so the scenario's own files are checked here, once, as the
+    scenario was loaded: a path outside its folder is refused before any fitting.
+    """
+    weather = sc.site.weather
+    if weather.source != "synthetic":
+        raw["site"]["weather"]["path"] = str(resolve_path(sc, weather.path, "site.weather.path"))
+    for ent, item in zip(sc.enterprises, raw["enterprises"], strict=True):
+        if ent.profile:
+            item["profile"] = str(resolve_path(sc, ent.profile, f"enterprises[{ent.id}].profile"))
+    return raw
 
 
 def _select(data: MeterData, spec: CalibrationSpec) -> MeterData:

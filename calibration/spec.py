@@ -1,6 +1,6 @@
 """The calibration spec: which fields are free, the periods, the weather, fit options.
 
-A YAML file (``yaml.safe_load``), every section optional::
+A YAML file (read by the bounded ``twin.scenario.yaml_reader``), every section optional::
 
     free:                                         # field path -> [lower, upper] or empty
       enterprises[b0].demand.electricity_mwh: [50, 1000]
@@ -12,7 +12,7 @@ A YAML file (``yaml.safe_load``), every section optional::
       calibration: [2019-01-01, 2019-09-30]
       validation: [2019-10-01, 2019-12-31]        # optional
     weather:                                      # measured weather replacing the scenario's
-      path: bedford_2019.csv                      # relative to this file, or --weather
+      path: bedford_2019.csv                      # in this file's folder, or --weather
       timezone: UTC                               # of its time stamps (IANA, UTC, +HH:MM)
       label: end                                  # stamps mark the start (default) or end
                                                   # of their interval (Met Office hourly)
@@ -41,12 +41,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from calibration.cleaning import INTERVALS
 from calibration.fields import canonical
 from calibration.mapping import parse_timezone
 from twin.errors import InputError, Problem
+from twin.scenario.load import inside
+from twin.scenario.yaml_reader import read_yaml
 
 TOP_KEYS = {"free", "meters", "periods", "weather", "fit"}
 WEATHER_KEYS = {"path", "timezone", "label", "columns", "poa_tilt_deg", "poa_azimuth_deg",
@@ -108,23 +108,24 @@ def load_spec(path: str | Path | None) -> CalibrationSpec:
     if path is None:
         return CalibrationSpec()
     file = str(path)
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(Problem(file, "(file)", f"cannot read YAML: {exc}")) from exc
+    doc = read_yaml(path, empty_ok=True)
     return spec_from_dict(doc, file, Path(path).resolve().parent)
 
 
 def spec_from_dict(doc: dict, source: str = "(spec)", base_dir: Path | None = None
                    ) -> CalibrationSpec:
-    """Validate a spec mapping (paths in it resolve against ``base_dir``)."""
+    """Validate a spec mapping.
+
+    With ``base_dir`` (a spec file's folder) the weather path must lie inside it; without
+    (a mapping given in Python) it resolves against the working folder, unconfined.
+    """
     if not isinstance(doc, dict):
         raise InputError(Problem(source, "(file)", f"expected a mapping with {sorted(TOP_KEYS)}"))
     problems = [Problem(source, k, f"unknown key; expected one of {sorted(TOP_KEYS)}")
                 for k in sorted(set(doc) - TOP_KEYS, key=str)]
     free = _free(doc.get("free"), source, problems)
     periods = _periods(doc.get("periods"), source, problems)
-    weather = _weather(doc.get("weather"), source, base_dir or Path.cwd(), problems)
+    weather = _weather(doc.get("weather"), source, base_dir, problems)
     fit = _fit(doc.get("fit") or {}, source, problems)
     meters = doc.get("meters") or []
     if not isinstance(meters, list):
@@ -206,7 +207,8 @@ def _periods(raw, source: str, problems: list[Problem]) -> Periods | None:
     return Periods(cal, val) if cal else None
 
 
-def _weather(raw, source: str, base_dir: Path, problems: list[Problem]) -> WeatherSpec | None:
+def _weather(raw, source: str, base_dir: Path | None, problems: list[Problem]
+             ) -> WeatherSpec | None:
     """``weather``: file, time zone and column names."""
     if raw is None:
         return None
@@ -221,7 +223,8 @@ def _weather(raw, source: str, base_dir: Path, problems: list[Problem]) -> Weath
         parse_timezone(raw.get("timezone"))
     except ValueError as exc:
         problems.append(Problem(source, "weather.timezone", str(exc)))
-    path = None if raw.get("path") is None else (base_dir / str(raw["path"])).resolve()
+    path = None if raw.get("path") is None else _weather_path(str(raw["path"]), source, base_dir,
+                                                             problems)
     label = raw.get("label", "start")
     if label not in ("start", "end"):
         problems.append(Problem(source, "weather.label", f"{label!r} is not start or end"))
@@ -230,6 +233,17 @@ def _weather(raw, source: str, base_dir: Path, problems: list[Problem]) -> Weath
     return WeatherSpec(path, str(raw.get("timezone")),
                        {str(k): str(v) for k, v in raw["columns"].items()}, str(label),
                        **numbers)
+
+
+def _weather_path(rel: str, source: str, base_dir: Path | None,
+                  problems: list[Problem]) -> Path | None:
+    """The weather file, inside the spec's folder (else a problem; --weather may name any)."""
+    path = ((base_dir or Path.cwd()) / rel).resolve()
+    if base_dir is not None and not inside(path, base_dir):
+        problems.append(Problem(source, "weather.path", "must name a file in the spec's folder "
+                                "(no absolute or ../ paths; pass other files with --weather)"))
+        return None
+    return path
 
 
 def _fit(raw, source: str, problems: list[Problem]) -> FitOptions:

@@ -31,6 +31,7 @@ import pandas as pd
 import pvlib
 
 from calibration.mapping import parse_timezone
+from calibration.meters import missing_column
 from calibration.spec import WeatherSpec
 from twin.errors import InputError, Problem
 from twin.physics.pv import solar_position
@@ -99,7 +100,7 @@ def _read(spec: WeatherSpec) -> pd.DataFrame:
                               ["temp_max_c", "temp_min_c"])
     problems = [Problem(source, f"weather.columns.{k}", "required") for k in needed
                 if k not in cols]
-    problems += [Problem(source, name, f"column not found; columns are {list(table.columns)}")
+    problems += [Problem(source, name, missing_column(name, list(cols.values()), table))
                  for name in cols.values() if name not in table.columns]
     if problems:
         raise InputError(problems)

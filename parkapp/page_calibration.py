@@ -8,7 +8,6 @@ can be calibrated in one click. Everything is computed by ``calibration.fit.cali
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import streamlit as st
@@ -16,6 +15,7 @@ import streamlit as st
 from calibration.fit import calibrate
 from calibration.report import figure, metrics_frame, render
 from parkapp import state, widgets
+from parkapp.uploads import calibrate_uploads
 from twin.errors import InputError
 from twin.present.i18n import t
 
@@ -74,12 +74,7 @@ def _run(example: str | None, files: dict | None):
 
         args = dict(next(x for b, x in cambridge(ROOT.parent / "shared" / "data", split=True) if b == example))
         return calibrate(**args)
-    folder = Path(tempfile.mkdtemp(prefix="calibration-"))
-    paths = {}
-    for kind, (name, data) in files.items():
-        paths[kind] = folder / f"{kind}{Path(name).suffix}" if kind != "meters" else folder / Path(name).name
-        paths[kind].write_bytes(data)
-    return calibrate(paths["scenario"], paths["meters"], paths["mapping"], paths.get("spec"))
+    return calibrate_uploads(files)
 
 
 def _show(result, lang: str) -> None:

@@ -1,6 +1,7 @@
 """Scenario files: loading, ``extends``, cross-reference checks, measures.
 
-Holds: ``load`` (:func:`load_scenario`, YAML, ``extends``, full validation), ``merge``
+Holds: ``load`` (:func:`load_scenario`, ``extends``, full validation), ``yaml_reader`` (the
+one bounded reader of user YAML), ``merge``
 (the deep merge), ``parse`` (pydantic, then ``checks`` and ``plan_checks``), ``measures``
 (retrofit measures applied by year, with their investments).
 May import: ground, ``twin.physics``, ``twin.schema``, ``twin.catalog``.

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from twin.errors import InputError, Problem
 from twin.scenario.measures import measure_problems
 from twin.scenario.merge import deep_merge
 from twin.scenario.parse import parse
+from twin.scenario.yaml_reader import read_yaml
 from twin.schema.scenario import Scenario
+
+__all__ = ["inside", "load_scenario", "read_yaml", "validate"]
 
 
 def load_scenario(path: str | Path, overrides: dict | None = None,
@@ -50,24 +51,6 @@ def validate(raw: dict, source: str, base_dir: Path, allow_outside: bool = False
     if problems:
         raise InputError(problems)
     return scenario
-
-
-def read_yaml(path: Path) -> dict:
-    """Read one YAML mapping with ``yaml.safe_load``; problems as InputError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(str(path), "file", f"cannot read: {exc.__class__.__name__}")) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
-        reason = getattr(exc, "problem", None) or "malformed YAML"
-        raise InputError(Problem(str(path), where, f"malformed YAML: {reason}")) from None
-    if not isinstance(data, dict):
-        raise InputError(Problem(str(path), "file", "expected a mapping of sections (site, grid, ...)"))
-    return data
 
 
 def inside(path: Path, root: Path) -> bool:
