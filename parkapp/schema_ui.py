@@ -19,6 +19,7 @@ from pydantic_core import PydanticUndefined
 
 from twin.schema.assets import Asset
 from twin.schema.enterprise import Enterprise
+from twin.schema.limits import limit_of
 
 SCALAR_KINDS = ("float", "int", "text", "choice", "bool")
 
@@ -108,9 +109,16 @@ def field_spec(model: type[BaseModel], path: str) -> FieldSpec | None:
     if kind is None:
         return None
     default = None if info.default is PydanticUndefined else info.default
+    bounds = {**_park_limit(head), **_bounds(info.metadata)}
     return FieldSpec(model=model.__name__, path=path, kind=kind, description=info.description or "",
                      default=default, required=info.is_required(), nullable=nullable,
-                     options=options, **_bounds(info.metadata))
+                     options=options, **bounds)
+
+
+def _park_limit(name: str) -> dict[str, Any]:
+    """The upper bound ``twin.schema.limits`` sets on a field (capacity, energy, count)."""
+    limit = limit_of(name)
+    return {} if limit is None else {"hi": limit.most}
 
 
 def _rename(spec: FieldSpec, model: str, path: str) -> FieldSpec:

@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import time
 from dataclasses import dataclass, field
 
 import streamlit as st
 
-import twin
+from parkapp.budget import OverBudget, Simulated, run_and_assess, within_budget
 from parkapp.scenarios import canonical, check, count_changes, overlay, shipped_names, shipped_raw, upload_raw
 from twin.appraisal.assessment import Assessment
 from twin.errors import InputError, Problem
 from twin.kernel.results import Results
 from twin.present.i18n import DEFAULT_LANG, t
-from twin.scenario.measures import apply_measures, in_service
 from twin.schema.scenario import Scenario
 
 DEFAULT_SCENARIO = "reference_baseline.yaml"
@@ -99,28 +97,10 @@ def validated(raw: dict, source: str, origin: str) -> tuple[Scenario | None, lis
         return None, exc.problems
 
 
-@dataclass
-class Simulated:
-    """A run, its assessment, and the measures it includes."""
-
-    results: Results
-    assessment: Assessment
-    seconds: float  # simulation and assessment
-    measures: list[str]  # ids of the measures in service
-    measures_total: int  # measures in the scenario
-
-
 @st.cache_data(max_entries=24, show_spinner=False)
 def _simulate(content: str, source: str, origin: str, year: int | None) -> Simulated:
-    """Run and assess a scenario given as canonical JSON, with its measures in service by ``year``."""
-    start = time.perf_counter()
-    scenario = check(json.loads(content), source, origin)
-    chosen, total = in_service(scenario, year), len(scenario.measures)
-    if total:
-        scenario = apply_measures(scenario, chosen)
-    results = twin.run(scenario)
-    assessment = twin.assess(results)
-    return Simulated(results, assessment, time.perf_counter() - start, [m.id for m in chosen], total)
+    """Run and assess a scenario given as canonical JSON, in a budgeted child process."""
+    return within_budget(run_and_assess, content, source, origin, year)
 
 
 @dataclass
@@ -149,5 +129,8 @@ def simulate(raw: dict, source: str, origin: str, year: int | None = None) -> Ru
             done = _simulate(canonical(raw), source, origin, year)
         except InputError as exc:
             return Run(None, exc.problems, 0.0, time.perf_counter() - start)
+        except OverBudget as exc:
+            message = t(f"ui.over_budget_{exc.kind}", lang(), s=exc.limit, gb=exc.limit / 2**30)
+            return Run(None, [Problem(source, "run", message)], 0.0, time.perf_counter() - start)
     return Run(done.results, [], done.seconds, time.perf_counter() - start, done.assessment, done.measures,
                done.measures_total)

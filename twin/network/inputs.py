@@ -23,6 +23,7 @@ from twin.catalog.tariffs import hourly_prices, resolve_tariff
 from twin.errors import InputError, Problem
 from twin.physics import calendar, pv, weather, wind
 from twin.schema.assets import PV, Wind
+from twin.schema.limits import MAX_DATA_FILE_BYTES
 from twin.schema.scenario import Scenario
 
 CACHE_BYTES = 2 * 2**30  # exogenous arrays kept between runs; calibration runs hundreds of variants
@@ -123,6 +124,9 @@ def resolve_path(sc: Scenario, rel: str, field: str) -> Path:
                                  "(pass such files on the command line, e.g. --weather)"))
     if not path.is_file():
         raise InputError(Problem(sc._source, field, f"file {rel} not found"))
+    if path.stat().st_size > MAX_DATA_FILE_BYTES:
+        raise InputError(Problem(sc._source, field, f"file {rel} is over the "
+                                 f"{MAX_DATA_FILE_BYTES // 2**20} MB limit of a weather or profile file"))
     return path
 
 

@@ -7,22 +7,28 @@ one level up (:func:`twin.scenario.load.validate` applies each in turn).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from twin.errors import InputError, Problem
+from twin.scenario.bounds import bound_problems
 from twin.scenario.checks import check_references
 from twin.schema.scenario import Scenario
 
 
 def parse(raw: dict, source: str, base_dir: Path, allow_outside: bool = False) -> Scenario:
     """Validate merged scenario data (pydantic, then cross-references; measures are not applied)."""
+    problems = bound_problems(raw, source)  # limits first: a refused file builds no model
+    if problems:
+        raise InputError(problems)
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise InputError([_problem(source, err, raw) for err in exc.errors()]) from None
+        found = [_problem(source, err, raw) for err in exc.errors()]
+        raise InputError([p for p in found if p is not None] or _fallback(source, exc)) from None
     scenario._base_dir = base_dir
     scenario._source = source
     scenario._allow_outside = allow_outside
@@ -32,8 +38,19 @@ def parse(raw: dict, source: str, base_dir: Path, allow_outside: bool = False) -
     return scenario
 
 
-def _problem(source: str, err: dict, raw: dict) -> Problem:
-    """Turn one pydantic error into a Problem with an id-aware field path."""
+# Steps pydantic adds to an error's location that are not keys of the file: a validator
+# (``function-after[_complete(), Tariff]``), a member of a union (``str``, ``Tariff``,
+# ``list[...]``).
+_TAG = re.compile(r"^[a-z][a-z-]*\[.*\]$|^[A-Z]\w*$")
+_SCALAR_TAGS = {"str", "int", "float", "bool", "none"}
+
+
+def _problem(source: str, err: dict, raw: dict) -> Problem | None:
+    """One pydantic error as a Problem with the file's own field path (``seasons[0].hours``).
+
+    None for the error of a union member the input plainly is not (a mapping given where the
+    field takes a name or a mapping: pydantic also says it is no valid name).
+    """
     parts: list[str] = []
     node: Any = raw
     item_id = None
@@ -43,12 +60,21 @@ def _problem(source: str, err: dict, raw: dict) -> Problem:
             item_id = node.get("id") if isinstance(node, dict) else None
             parts.append(f"[{item_id}]" if item_id else f"[{key}]")
             continue
-        if isinstance(node, dict) and key not in node and key == node.get("type"):
-            continue  # discriminator tag that pydantic puts in the location
+        if isinstance(node, dict) and key not in node:
+            if key == node.get("type") or _TAG.match(str(key)):
+                continue  # discriminator tag or validator step, not a key of the file
+            if key in _SCALAR_TAGS:
+                return None  # the str branch of ``str | Tariff`` given a mapping
         node = node.get(key) if isinstance(node, dict) else None
-        parts.append(f".{key}")
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
     field = "".join(parts).lstrip(".") or "file"
     return Problem(source, field, _message(err), item_id)
+
+
+def _fallback(source: str, exc: ValidationError) -> list[Problem]:
+    """Every error kept (were all dropped as union noise) under its plain location."""
+    return [Problem(source, ".".join(str(k) for k in err["loc"] if not _TAG.match(str(k))) or "file",
+                    _message(err)) for err in exc.errors()]
 
 
 def _message(err: dict) -> str:

@@ -62,9 +62,12 @@ class Period(Strict):
     days: int | None = Field(None, ge=1, le=366, description="Number of days (default: to year end)")
 
 
+Hour = Annotated[int, Field(ge=0, le=24)]  # an hour of the day, 24 closing the last range
+
+
 class TariffSeason(Strict):
     months: list[Annotated[int, Field(ge=1, le=12)]] = Field(min_length=1)
-    hours: dict[str, list[tuple[int, int]]] = Field(description="Period name -> [start, end) hour ranges")
+    hours: dict[str, list[tuple[Hour, Hour]]] = Field(description="Period name -> [start, end) hour ranges (0-24)")
 
     @model_validator(mode="after")
     def _each_hour_once(self) -> TariffSeason:
