@@ -135,6 +135,7 @@ def page() -> None:
     if done is None:
         return
     st.caption(t("ui.compare_end_state", lang))
+    widgets.show_warnings(st, done.names, done.comparison.warnings, lang)
     _indicators(done, lang)
     _tabs(done, lang)
     candidates = [done.sources[n] for n in done.names if done.sources[n].raw.get("measures")]

@@ -180,6 +180,7 @@ def page() -> None:
         widgets.show_problems(st, run.problems)
         return
     st.caption(t("ui.run_time_cached" if run.cached else "ui.run_time", lang, s=run.seconds))
+    widgets.show_warnings(st, [ws.label], [run.assessment.warnings], lang)
     if run.measures_total:
         _measures_caption(run, ws, lang)
     base = None

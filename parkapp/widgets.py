@@ -9,7 +9,9 @@ import streamlit as st
 
 from parkapp.schema_ui import FieldSpec
 from twin.errors import Problem
-from twin.present.i18n import field_text, option
+from twin.kernel.warnings import RunWarning
+from twin.present.i18n import field_text, option, t
+from twin.present.warnings_text import demand_flags, warning_lines
 
 
 def label_help(spec: FieldSpec, lang: str) -> tuple[str, str]:
@@ -100,3 +102,15 @@ def show_problems(container: Any, problems: Sequence[Problem]) -> None:
     if problems:
         container.error("\n\n".join(f"**{p.field}**{f' (id {p.id})' if p.id else ''}: {p.message}"
                                     for p in problems), icon=":material/error:")
+
+
+def show_warnings(container: Any, names: Sequence[str], warnings: Sequence[Sequence[RunWarning]],
+                  lang: str) -> None:
+    """Run warnings of one or more scenarios: red when a scenario misses its demand, else amber."""
+    lines = demand_flags(names, warnings, lang) if len(names) > 1 else warning_lines(warnings[0], lang)
+    if not lines:
+        return
+    unmet = any(w.kind == "unmet" for ws in warnings for w in ws)
+    box = container.error if unmet else container.warning
+    box("\n\n".join([f"**{t('warnings.title', lang)}**", *(line.strip() for line in lines)]),
+        icon=":material/warning:")

@@ -107,6 +107,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from twin.economics.run import run
+    from twin.kernel.warnings import run_warnings
     from twin.scenario.load import load_scenario
     from twin.scenario.measures import apply_measures
 
@@ -123,7 +124,16 @@ def _run(args: argparse.Namespace) -> int:
         print(format_kpis(results.kpis, title=scenario.name))
         if args.out:
             print(f"\nresults written to {args.out}/")
+    _warn(run_warnings(results))
     return 0
+
+
+def _warn(warnings) -> None:
+    """Run warnings on stderr, one line each (stdout stays the table or the JSON)."""
+    from twin.present.warnings_text import warning_lines
+
+    for line in warning_lines(warnings, "en"):  # the CLI speaks English, as its tables
+        print(f"WARNING: {line}", file=sys.stderr)
 
 
 def _weather_override(path: str | None) -> dict | None:
@@ -168,14 +178,18 @@ def _assess(args: argparse.Namespace) -> int:
     factors = year_overrides(scenario, args.year) if args.year is not None else None
     a = assess(run(apply_measures(scenario, year=args.year)), factor_overrides=factors, year=args.year)
     print(json.dumps(a.to_dict()) if args.json else format_assessment(a))
+    _warn(a.warnings)
     return 0
 
 
 def _compare(args: argparse.Namespace) -> int:
     from twin.appraisal.compare import compare_files, format_comparison
+    from twin.present.warnings_text import demand_flags
 
     c = compare_files(args.files, year=args.year, progress=None if args.json else _progress)
     print(json.dumps(c.to_dict()) if args.json else format_comparison(c))
+    for line in demand_flags(c.files, c.warnings, "en"):
+        print(f"WARNING: {line}", file=sys.stderr)
     return 0
 
 

@@ -13,7 +13,7 @@ to a year.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -33,6 +33,7 @@ from twin.accounts.indicators import (
 )
 from twin.accounts.methods import Account, ProductFootprint, ghg_accounts, park_accounts, product_footprints
 from twin.economics.run_economics import RunEconomics, run_economics
+from twin.kernel.warnings import RunWarning, run_warnings
 
 CORE = "carbon_per_energy"
 
@@ -54,11 +55,17 @@ class Assessment:
     kpis: dict[str, float] = field(default_factory=dict)
     year: int | None = None
     grid_factors: dict[str, float] = field(default_factory=dict)
+    warnings: list[RunWarning] = field(default_factory=list)  # unmet demand, wasted recovery
 
     @property
     def core(self) -> IndicatorResult:
         """单位能耗碳排放 against the threshold for the park's size."""
         return self.indicators[CORE]
+
+    @property
+    def meets_demand(self) -> bool:
+        """False when a bus went short (an ``unmet`` warning): its savings are not real."""
+        return not any(w.kind == "unmet" for w in self.warnings)
 
     def summary(self) -> dict[str, float | bool | None]:
         """Flat headline figures, keyed with their unit (for tables and comparisons)."""
@@ -92,7 +99,8 @@ class Assessment:
             "footprints": [f.to_dict() for f in self.footprints],
             "energy_tce": dict(self.energy.lines_tce),
             "indicators": {k: i.to_dict() for k, i in self.indicators.items()},
-            "races": dict(self.races), "economics": self.economics.to_dict()}
+            "races": dict(self.races), "economics": self.economics.to_dict(),
+            "meets_demand": self.meets_demand, "warnings": [asdict(w) for w in self.warnings]}
 
 
 def assess(results, *, factor_overrides: dict[str, float] | None = None, year: int | None = None,
@@ -123,7 +131,7 @@ def assess(results, *, factor_overrides: dict[str, float] | None = None, year: i
             for k in ("national_grid", "location", "residual", "footprint")}
     return Assessment(sc.name, book.year, act, accounts, per_ent, prints, energy, indicators,
                       _races(results), run_economics(results, act, accounts, base_year),
-                      dict(results.kpis), year, grid)
+                      dict(results.kpis), year, grid, run_warnings(results))
 
 
 def _indicators(sc, act: Activity, accounts, energy, book, opt, k) -> dict[str, IndicatorResult]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from twin.accounts.grid_path import year_overrides
 from twin.appraisal.assessment import Assessment, assess
 from twin.economics.run import run
 from twin.economics.run_economics import against
+from twin.kernel.warnings import RunWarning
 from twin.scenario.load import load_scenario
 from twin.scenario.measures import apply_measures
 
@@ -38,11 +39,19 @@ class Comparison:
     files: list[str]
     sections: dict[str, dict[str, list]] = field(default_factory=dict)
     footprints: list[dict] = field(default_factory=list)
+    warnings: list[list[RunWarning]] = field(default_factory=list)  # per scenario
+
+    @property
+    def meets_demand(self) -> list[bool]:
+        """Per scenario: False when a bus went short (its savings are not real)."""
+        return [not any(w.kind == "unmet" for w in ws) for ws in self.warnings]
 
     def to_dict(self) -> dict:
         diffs = {s: {k: _diffs(v) for k, v in rows.items()} for s, rows in self.sections.items()}
         return {"scenarios": self.names, "files": self.files, "sections": self.sections,
-                "differences_vs_first": diffs, "footprints": self.footprints}
+                "differences_vs_first": diffs, "footprints": self.footprints,
+                "meets_demand": self.meets_demand,
+                "warnings": [[asdict(w) for w in ws] for ws in self.warnings]}
 
 
 def _diffs(values: list) -> list:
@@ -86,7 +95,8 @@ def compare_assessments(items: Sequence[Assessment], files: Sequence[str]) -> Co
     base = items[0].economics
     versus = [against(a.economics, base) for a in items]
     sections["versus_first"] = {k: [None if i == 0 else v[k] for i, v in enumerate(versus)] for k in VERSUS}
-    return Comparison([a.scenario for a in items], list(files), sections, _footprints(items))
+    return Comparison([a.scenario for a in items], list(files), sections, _footprints(items),
+                      [list(a.warnings) for a in items])
 
 
 def _footprints(items: Sequence[Assessment], top: int = 5) -> list[dict]:

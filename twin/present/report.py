@@ -34,10 +34,12 @@ from twin.present.panels import (
     verdict,
     verdict_text,
 )
+from twin.present.warnings_text import demand_flags
 
 _CSS = """body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
 th:first-child,td:first-child{text-align:left}thead th{background:#f3f5f8}h1{font-size:24px}h2{margin-top:1.6em}
+.warn{border:2px solid #b3261e;background:#fdecea;padding:0 1em;margin:1em 0}
 .pass{color:#1a7f37}.fail{color:#c62828}.note{color:#666;font-size:13px}"""
 
 
@@ -50,6 +52,15 @@ def _figures_html(figures: Sequence) -> str:
     for i, fig in enumerate(figures):
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False}))
     return "\n".join(parts)
+
+
+def _warnings_html(names: list[str], warnings: list, lang: str) -> str:
+    """The run warnings of every scenario, a flag on each that misses its demand (or nothing)."""
+    lines = demand_flags(names, warnings, lang)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in lines)
+    return f"<div class='warn' role='alert'><h2>{html.escape(t('warnings.title', lang))}</h2><ul>{items}</ul></div>"
 
 
 def html_report(results: Mapping[str, Results], lang: str = "zh",
@@ -84,6 +95,7 @@ def html_report(results: Mapping[str, Results], lang: str = "zh",
             f"<p class='note'>{esc(t('ui.report_generated', lang, when=when, version=version))}</p>",
             f"<h2>{esc(t('ui.report_scenarios', lang))}</h2>{_table(scen.set_index(scen.columns[0]))}",
             f"<p class='note'>{esc(t('ui.report_end_state', lang))}</p>",
+            _warnings_html(names, c.warnings, lang),
             section("ui.compare_indicators", indicators_side_by_side(c, items, names, lang)),
             f"<p class='note'>{esc(t('ui.indicator_note', lang))}</p>",
             section("ui.compare_accounts", section_frame(c, "accounts", names, lang)),
