@@ -140,7 +140,7 @@ def _free(raw, source: str, problems: list[Problem]) -> dict:
     """``free`` as canonical path -> (lower, upper) or None."""
     if raw is None:
         return {}
-    entries = {p: None for p in raw} if isinstance(raw, list) else raw
+    entries = {str(p): None for p in raw} if isinstance(raw, list) else raw  # items may be lists
     if not isinstance(entries, dict):
         problems.append(Problem(source, "free", "expected a mapping of field path -> "
                                 "[lower, upper] (or empty), or a list of field paths"))

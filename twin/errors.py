@@ -34,7 +34,13 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.field} (id {self.id})" if self.id else self.field
-        return f"{self.file}: {where}: {self.message}"
+        return _one_line(f"{self.file}: {where}: {self.message}")
+
+
+def _one_line(text: str) -> str:
+    """A problem is one line, whatever its parts hold (a key with a line break, a library's
+    message ending in one)."""
+    return " ".join(text.split("\n")).replace("\r", " ").strip()
 
 
 class InputError(Exception):
