@@ -22,7 +22,7 @@ MAX_FILE_BYTES = 4 * 2**20
 """Bytes of one YAML file: the reference park's scenario is ~20 kB; a mapping of a thousand
 meters is well under 1 MB."""
 MAX_NODES = 200_000
-"""Nodes of the document with aliases expanded: the reference park expands to ~6,000, and the
+"""Nodes of the document with aliases expanded: the reference park expands to ~2,300, and the
 enterprise and asset counts the schema allows (``twin.schema.limits``) stay well below."""
 MAX_SCALAR_BYTES = 8 * 2**20
 """Characters of all scalars with aliases expanded (a bound on the expanded text)."""
