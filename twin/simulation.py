@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -22,6 +24,20 @@ def run(scenario: Scenario, seed: int | None = None) -> Results:
     seed : int, optional
         Overrides the scenario's seed.
     """
+    return simulate(scenario, seed).results
+
+
+@dataclass
+class Simulation:
+    """A run with the compiled network and the model behind it (availability, agents)."""
+
+    results: Results
+    net: Network
+    model: ParkModel
+
+
+def simulate(scenario: Scenario, seed: int | None = None) -> Simulation:
+    """Like :func:`run`, keeping the network and the model (for tools that read them)."""
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
     net = compile_network(scenario)
@@ -29,7 +45,7 @@ def run(scenario: Scenario, seed: int | None = None) -> Results:
     ledger = model.run()
     results = _results(scenario, net, ledger)
     results.daily = model.daily_frame(net.axis.period[::24].date)
-    return results
+    return Simulation(results, net, model)
 
 
 def _results(sc: Scenario, net: Network, ledger: Ledger) -> Results:
