@@ -1,4 +1,4 @@
-"""Compare page: two to four scenarios side by side (twin.compare): indicators, the three
+"""Compare page: two to four scenarios side by side (twin.appraisal.compare): indicators, the three
 carbon accounts, economics against the first, key figures; the pathway and abatement cost
 curve of a scenario with measures (on a button press); the HTML report."""
 
@@ -11,13 +11,13 @@ import streamlit as st
 from parkapp import plans, state, widgets
 from parkapp.page_results import plot_config
 from parkapp.scenarios import shipped_names, shipped_raw
-from twin import charts, charts_assess
-from twin.assessment import Assessment
-from twin.compare import Comparison, compare_assessments
-from twin.i18n import format_number, t
-from twin.panels import HEADLINE, figures, indicators_side_by_side, kpi_frame, section_frame, unique_names
-from twin.report import html_report
-from twin.results import Results
+from twin.appraisal.assessment import Assessment
+from twin.appraisal.compare import Comparison, compare_assessments
+from twin.kernel.results import Results
+from twin.present import charts, charts_assess
+from twin.present.i18n import format_number, t
+from twin.present.panels import HEADLINE, figures, indicators_side_by_side, kpi_frame, section_frame, unique_names
+from twin.present.report import html_report
 
 CURRENT = "__current__"
 DEFAULTS = ("reference_baseline.yaml", "reference_retrofit.yaml", "reference_newbuild.yaml")

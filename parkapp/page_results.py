@@ -9,11 +9,19 @@ import pandas as pd
 import streamlit as st
 
 from parkapp import exports, state, widgets
-from twin import charts, charts_assess
-from twin.assessment import Assessment
-from twin.i18n import format_kpi, format_kpi_value, kpi_display, kpi_label, kpi_name, kpi_short_label, option, t
-from twin.panels import HEADLINE, accounts_frame, figures, indicator_frame, park_size_text, verdict, verdict_text
-from twin.results import Results
+from twin.appraisal.assessment import Assessment
+from twin.kernel.results import Results
+from twin.present import charts, charts_assess
+from twin.present.i18n import format_kpi, format_kpi_value, kpi_display, kpi_label, kpi_name, kpi_short_label, option, t
+from twin.present.panels import (
+    HEADLINE,
+    accounts_frame,
+    figures,
+    indicator_frame,
+    park_size_text,
+    verdict,
+    verdict_text,
+)
 
 LOWER_IS_BETTER = ("co2", "cost", "carbon", "energy_tce", "consumption_tce", "import", "unserved", "curtailment")
 

@@ -14,8 +14,8 @@ import yaml
 from parkapp import editors, state, widgets
 from parkapp.scenarios import MAX_UPLOAD_BYTES, canonical, check, shipped_names
 from twin.errors import InputError
-from twin.i18n import t
-from twin.panels_plan import measure_years, measures_frame
+from twin.present.i18n import t
+from twin.present.panels_plan import measure_years, measures_frame
 
 
 def _pick_source(lang: str) -> None:

@@ -20,12 +20,12 @@ import streamlit as st
 
 import twin
 from parkapp.scenarios import canonical, check, count_changes, overlay, shipped_names, shipped_raw, upload_raw
-from twin.assessment import Assessment
+from twin.appraisal.assessment import Assessment
 from twin.errors import InputError, Problem
-from twin.i18n import DEFAULT_LANG, t
-from twin.measures import apply_measures, in_service
-from twin.results import Results
-from twin.schema import Scenario
+from twin.kernel.results import Results
+from twin.present.i18n import DEFAULT_LANG, t
+from twin.scenario.measures import apply_measures, in_service
+from twin.schema.scenario import Scenario
 
 DEFAULT_SCENARIO = "reference_baseline.yaml"
 

@@ -21,12 +21,13 @@ from streamlit.testing.v1 import AppTest
 import twin
 from parkapp import editors, exports, page_scenario, schema_ui, tables
 from parkapp.scenarios import MAX_UPLOAD_BYTES, canonical, check, overlay, shipped_names, shipped_raw, upload_raw
-from twin import charts_assess, load_scenario, panels, run
+from twin import load_scenario, run
 from twin.errors import InputError
-from twin.i18n import LANGS, format_number, has
-from twin.measures import apply_measures
-from twin.scenario import deep_merge
-from twin.schema import Grid, Scenario
+from twin.present import charts_assess, panels
+from twin.present.i18n import LANGS, format_number, has
+from twin.scenario.measures import apply_measures
+from twin.scenario.merge import deep_merge
+from twin.schema.scenario import Grid, Scenario
 
 APP = str(ROOT / "app.py")
 PV_TABLE = "shipped-reference_baseline.yaml-0-assets-pv"

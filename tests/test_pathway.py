@@ -15,11 +15,11 @@ import pytest
 from conftest import SCENARIOS
 
 import twin
+from twin.accounts.grid_path import factor_in_year
+from twin.appraisal.pathway import mac_curve, run_pathway
 from twin.cli import main
 from twin.errors import InputError
-from twin.grid_path import factor_in_year
-from twin.measures import apply_measures
-from twin.pathway import mac_curve, run_pathway
+from twin.scenario.measures import apply_measures
 
 PLAN = {
     "name": "Plan park", "seed": 1,

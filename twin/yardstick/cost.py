@@ -1,10 +1,10 @@
 """What a dispatch costs: one function for the rules' flows, the lookahead's and the LP's.
 
-The lines are those a dispatch changes: grid energy at the hour's TOU price, the
-demand charge on each month's peak import (pro rata of the month covered, as the
-run's bill), fuel and water bought on markets, converter variable O&M, minus grid
-export and offtake revenue. Grid energy + demand charge + fuels - export revenue
-is the run's ``energy_cost_cny`` KPI.
+The lines are those a dispatch changes: the electricity bill of
+:func:`twin.economics.bills.electricity_bill` (grid energy at the hour's TOU price, the
+demand charge on each month's peak import, pro rata of the month covered), fuel and
+water bought on markets, converter variable O&M, minus grid export and offtake revenue.
+Grid energy + demand charge + fuels - export revenue is the run's ``energy_cost_cny`` KPI.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from twin.economics.bills import DemandCharges, electricity_bill
 from twin.units import fuels
 from twin.yardstick.problem import DispatchProblem
 
@@ -33,7 +34,8 @@ class CostBasis:
     om_port: np.ndarray  # reference port of every converter
     om_cny: np.ndarray  # CNY per unit of reference flow
     month: np.ndarray  # [H] 0..M-1
-    peak_cny_per_mw: np.ndarray  # [M]
+    charges: DemandCharges
+    billed_frac: np.ndarray  # [M]
 
 
 def cost_basis(net, problem: DispatchProblem) -> CostBasis:
@@ -53,7 +55,8 @@ def cost_basis(net, problem: DispatchProblem) -> CostBasis:
         net.import_price, grid_slack.export_value if grid_slack else 0.0,
         market, np.array([net.fuel_price.get(x, 0.0) if x in fuels() or x == "water" else 0.0 for x in carrier]),
         fuel, np.array([p for p, _ in offtake], dtype=int), np.array([v for _, v in offtake]),
-        c.ref_port, np.array([s.var_om for s in c.specs]), problem.month, problem.peak_cny_per_mw)
+        c.ref_port, np.array([s.var_om for s in c.specs]), problem.month,
+        DemandCharges(demand_cny_per_mw_month=problem.demand_cny_per_mw_month), problem.billed_frac)
 
 
 def cost_lines(basis: CostBasis, flows: np.ndarray) -> dict[str, float]:
@@ -61,11 +64,11 @@ def cost_lines(basis: CostBasis, flows: np.ndarray) -> dict[str, float]:
     b = basis
     imp = flows[:, b.grid_import_port] if b.grid_import_port >= 0 else np.zeros(len(flows))
     exported = -flows[:, b.grid_export_port].sum() if b.grid_export_port >= 0 else 0.0
-    peaks = np.array([imp[b.month == m].max(initial=0.0) for m in range(len(b.peak_cny_per_mw))])
+    bill = electricity_bill(imp, b.import_price, b.month, b.charges, b.billed_frac)
     markets = flows[:, b.market_port].sum(axis=0) * b.market_price
     lines = {
-        "grid_energy_cny": float(imp @ b.import_price),
-        "demand_charge_cny": float(peaks @ b.peak_cny_per_mw),
+        "grid_energy_cny": bill.energy_cny,
+        "demand_charge_cny": bill.demand_cny,
         "fuel_cny": float(markets[b.fuel_market].sum()),
         "water_cny": float(markets[~b.fuel_market].sum()),
         "variable_om_cny": float(np.abs(flows[:, b.om_port]).sum(axis=0) @ b.om_cny),

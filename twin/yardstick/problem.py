@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from twin.tariffs import resolve_tariff
+from twin.catalog.tariffs import resolve_tariff
 from twin.units import fuels
 
 SLACK_KINDS = ("import", "export", "short", "surplus")  # the Slack port fields, in order
@@ -54,7 +54,13 @@ class DispatchProblem:
     slack_cost: np.ndarray  # [H, J] CNY per unit of the slack's value (>= 0)
     grid_import: int  # column in J of the grid import (-1 none)
     month: np.ndarray  # [H] 0..M-1
-    peak_cny_per_mw: np.ndarray  # [M] demand charge x billed share of the month
+    billed_frac: np.ndarray  # [M] share of each month the period covers (its demand charge pro rata)
+    demand_cny_per_mw_month: float  # on the month's highest grid import
+
+    @property
+    def peak_cny_per_mw(self) -> np.ndarray:
+        """Demand charge on each month's peak, pro rata of the month covered [CNY/MW]."""
+        return self.demand_cny_per_mw_month * self.billed_frac
 
     @property
     def hours(self) -> int:
@@ -78,7 +84,8 @@ def dispatch_problem(net, model, results) -> DispatchProblem:
                               slack_port]).astype(int)
     fixed = flows.copy()
     fixed[:, decided] = 0.0
-    month, peak = _months(results)
+    month, billed = _months(results)
+    rate = resolve_tariff(results.scenario.grid.tariff).demand_charge_cny_per_mw_month
     smax, scost = _slack_bounds(net, results, slack_port, slack_kind, slack_bus)
     grid = [j for j, p in enumerate(slack_port) if net.ports.role[p] == "grid_import"]
     return DispatchProblem(
@@ -88,7 +95,7 @@ def dispatch_problem(net, model, results) -> DispatchProblem:
         np.array([s.port for s in net.stores], dtype=int), [s.params for s in net.stores],
         np.array([s.params.p_max_mw for s in net.stores]) * model.store_avail,
         np.array([s.soc0 for s in net.stores]), results.soc_mwh[-1] if len(net.stores) else np.zeros(0),
-        slack_port, slack_kind, smax, scost, grid[0] if grid else -1, month, peak)
+        slack_port, slack_kind, smax, scost, grid[0] if grid else -1, month, billed, rate)
 
 
 def _slack_ports(net) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -136,11 +143,8 @@ def _priced(net, b: int) -> float:
 
 
 def _months(results) -> tuple[np.ndarray, np.ndarray]:
-    """Month index of each hour and the demand charge on each month's peak, pro rata
-    of the month the run covers (as the run's bill)."""
+    """Month index (0..M-1) of each hour and the share of each month the run covers."""
     index: pd.DatetimeIndex = results.index
     months, month = np.unique(index.month.to_numpy(), return_inverse=True)
-    hours = np.bincount(month)
     days = np.array([pd.Timestamp(index.year[0], m, 1).days_in_month for m in months])
-    rate = resolve_tariff(results.scenario.grid.tariff).demand_charge_cny_per_mw_month
-    return month, rate * hours / (24.0 * days)
+    return month, np.bincount(month) / (24.0 * days)
