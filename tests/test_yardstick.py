@@ -118,6 +118,20 @@ def test_lookahead_day_plan_by_hand():
     assert bill(self_consumption(ctx)) == pytest.approx(bill(np.zeros(24)))
 
 
+@pytest.mark.parametrize(("peak_so_far_mw", "worst_mw"), [(0.0, 2.0), (2.5, 2.5)])
+def test_lookahead_shaves_the_months_peak(peak_so_far_mw, worst_mw):
+    """Flat price, 1 MW of deficit but 3 MW at noon, a full 1 MW / 2 MWh store, a demand
+    charge of 100,000 CNY/MW-month: the plan discharges at noon, so the import peaks at
+    3 - 1 = 2 MW, or stays at the month's 2.5 MW peak if that is higher (raising it costs
+    nothing below 2.5 MW)."""
+    params = StorageParams(1.0, 0.0, 2.0, 0.95, 0.95)
+    deficit = np.ones(24)
+    deficit[12] = 3.0
+    ctx = DayContext(deficit, np.full(24, 100.0), 2.0, params, peak_mw=peak_so_far_mw, peak_cny_per_mw=1e5)
+    power, _ = apply_requests(lookahead(ctx), ctx.soc_mwh, params)
+    assert (deficit - power).max() <= worst_mw + 1e-6
+
+
 def test_cli_yardstick_json(capsys):
     assert main(["yardstick", str(SCENARIOS / "mini.yaml"), "--days", "2", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
