@@ -24,7 +24,7 @@ from parkapp.scenarios import check
 from twin.appraisal.assessment import Assessment
 from twin.errors import InputError
 from twin.kernel.results import Results
-from twin.scenario.measures import apply_measures, in_service
+from twin.scenario.measures import apply_measures, selected
 
 RUN_SECONDS = 120.0
 """Wall time of one run and assessment: the reference park's year takes ~5 s (run 2 s, assess
@@ -60,11 +60,13 @@ class Simulated:
     measures_total: int  # measures in the scenario
 
 
-def run_and_assess(content: str, source: str, origin: str, year: int | None) -> Simulated:
-    """Run and assess a scenario given as canonical JSON, with its measures in service by ``year``."""
+def run_and_assess(content: str, source: str, origin: str, year: int | None,
+                   off: tuple[str, ...] = ()) -> Simulated:
+    """Run and assess a scenario given as canonical JSON, with its measures in service by ``year``
+    but those switched ``off``."""
     start = time.perf_counter()
     scenario = check(json.loads(content), source, origin)
-    chosen, total = in_service(scenario, year), len(scenario.measures)
+    chosen, total = selected(scenario, year, off), len(scenario.measures)
     if total:
         scenario = apply_measures(scenario, chosen)
     results = twin.run(scenario)

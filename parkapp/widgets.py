@@ -114,3 +114,23 @@ def show_warnings(container: Any, names: Sequence[str], warnings: Sequence[Seque
     box = container.error if unmet else container.warning
     box("\n\n".join([f"**{t('warnings.title', lang)}**", *(line.strip() for line in lines)]),
         icon=":material/warning:")
+
+
+def streamlit_strings(lang: str) -> None:
+    """Streamlit's own texts in ``lang`` where it offers no setting (the file uploader's).
+
+    Streamlit ships English only; in Chinese the drop zone's instructions and its button are
+    replaced by CSS (``ui.st_*`` in twin/data/i18n.yaml). Select boxes take their placeholder
+    from :func:`t` where they are created.
+    """
+    if lang == "en":
+        return
+    drop, limit, browse = (t(f"ui.st_{k}", lang) for k in ("drop", "limit", "browse"))
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size:0}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:"{drop}";font-size:1rem}}
+[data-testid="stFileUploaderDropzoneInstructions"] small {{font-size:0}}
+[data-testid="stFileUploaderDropzoneInstructions"] small::after {{content:"{limit}";font-size:0.8rem}}
+[data-testid="stFileUploaderDropzone"] button {{font-size:0}}
+[data-testid="stFileUploaderDropzone"] button::after {{content:"{browse}";font-size:0.9rem}}
+</style>""")

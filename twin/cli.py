@@ -1,4 +1,4 @@
-"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, bench.
+"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, yardstick, bench.
 
 Bad input prints one line per problem (file, field, id, expectation) on stderr
 and exits with code 2; nothing is written.
@@ -15,6 +15,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from twin.errors import InputError, Problem
+from twin.kernel.outputs import OUTPUT_FILES
 
 EXIT_INPUT = 2
 
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
              [("files", {"nargs": "+", "metavar": "FILE"})])
     _command(sub, "run", "simulate a scenario and print its KPIs", _run, [
         ("file", {"metavar": "FILE"}),
-        ("--out", {"metavar": "DIR", "help": "write kpis.json, flows.parquet, events.csv, scenario.yaml"}),
+        ("--out", {"metavar": "DIR", "help": "write " + "; ".join(f"{k} ({v})" for k, v in OUTPUT_FILES.items())}),
         ("--seed", {"type": int, "help": "override the scenario seed"}),
         ("--json", {"action": "store_true", "help": "print the KPIs as one JSON object"}),
         ("--weather", {"metavar": "FILE", "help": "weather file to use (may lie outside the scenario folder)"}),
@@ -72,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
         ("files", {"nargs": "+", "metavar": "FILE"}),
         ("--out", {"required": True, "metavar": "HTML"}),
         ("--lang", {"choices": ["zh", "en"], "default": "zh"}),
+    ])
+    _command(sub, "yardstick", "the dispatch rules' cost against the perfect-foresight optimum (an LP)", _yardstick, [
+        ("file", {"metavar": "FILE"}),
+        ("--days", {"type": int, "metavar": "N", "help": "simulate only the first N days of the period"}),
+        ("--json", {"action": "store_true", "help": "print one JSON object"}),
     ])
     for plugin in entry_points(group="park_twin.commands"):  # e.g. calibrate (calibration/)
         plugin.load()(sub)
@@ -113,6 +119,7 @@ def _run(args: argparse.Namespace) -> int:
 
     overrides = _weather_override(args.weather)
     scenario = load_scenario(args.file, overrides=overrides, allow_outside=bool(overrides))
+    _note_year(args.file, scenario, args.year)
     if scenario.measures:
         scenario = apply_measures(scenario, year=args.year)
     results = run(scenario, seed=args.seed)
@@ -175,6 +182,7 @@ def _assess(args: argparse.Namespace) -> int:
     from twin.scenario.measures import apply_measures
 
     scenario = load_scenario(args.file)
+    _note_year(args.file, scenario, args.year)
     factors = year_overrides(scenario, args.year) if args.year is not None else None
     a = assess(run(apply_measures(scenario, year=args.year)), factor_overrides=factors, year=args.year)
     print(json.dumps(a.to_dict()) if args.json else format_assessment(a))
@@ -213,6 +221,36 @@ def _mac(args: argparse.Namespace) -> int:
     points = mac_curve(load_scenario(args.file), year=args.year, progress=None if args.json else _progress)
     print(json.dumps([p.to_dict() for p in points]) if args.json else format_mac(points))
     return 0
+
+
+def _yardstick(args: argparse.Namespace) -> int:
+    from twin.physics.lp import LPError
+    from twin.scenario.load import load_scenario
+    from twin.scenario.measures import apply_measures
+    from twin.yardstick.yardstick import format_yardstick, yardstick
+
+    scenario = load_scenario(args.file, overrides={"period": {"days": args.days}} if args.days is not None else None)
+    try:
+        y = yardstick(apply_measures(scenario) if scenario.measures else scenario)
+    except LPError as exc:
+        print(f"{args.file}: the dispatch LP found no optimum ({exc})", file=sys.stderr)
+        return 1
+    print(json.dumps(y.to_dict()) if args.json else format_yardstick(y))
+    return 0
+
+
+def _note_year(file: str, scenario, year: int | None) -> None:
+    """Say on stderr when ``--year`` lies outside the years the file's measures come into service."""
+    if year is None:
+        return
+    years = sorted(m.year for m in scenario.measures)
+    if not years:
+        _progress(f"{file}: no measures; --year {year} picks only that year's grid factors (where used)")
+    elif year < years[0]:
+        _progress(f"{file}: no measure is in service in {year} (the first is commissioned in {years[0]}): "
+                  "running the park as it is")
+    elif year > years[-1]:
+        _progress(f"{file}: every measure is in service by {years[-1]}; {year} is past the last one")
 
 
 def _progress(message: str) -> None:
