@@ -117,3 +117,17 @@ def test_standards_table_is_fractions_with_sources():
         0.10, 0.30)
     assert table.loc[("ipmvp", "hourly"), "cv_rmse_max"] == 0.20
     assert set(table["basis"]) == {"standard", "project"}
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_pairing_drops_missing_simulated_values_too(bad):
+    """A NaN (or inf) in either series drops that point, by position and by time stamp."""
+    m, s = [10.0, 12.0, 13.0, 14.0, 16.0], [11.0, 11.0, bad, 15.0, 15.0]
+    pm, ps = paired(m, s)
+    np.testing.assert_array_equal(pm, M)
+    np.testing.assert_array_equal(ps, [11.0, 11.0, 15.0, 15.0])
+    idx = pd.date_range("2024-01-01", periods=5, freq="h")
+    pm, ps = paired(pd.Series(m, index=idx), pd.Series(s, index=idx))
+    np.testing.assert_array_equal(ps, [11.0, 11.0, 15.0, 15.0])
+    assert nmbe(m, s) == pytest.approx(nmbe(M, [11.0, 11.0, 15.0, 15.0]))
+    assert math.isfinite(cv_rmse(m, s)) and math.isfinite(r2(m, s))

@@ -92,3 +92,18 @@ def test_energy_cost_by_hand(mini):
     gas = mini.kpis["natural_gas_m3"] * 3.6
     export = -f["grid_export@el"].sum() * 391.0
     assert mini.kpis["energy_cost_cny"] == pytest.approx(energy + demand + gas - export, rel=1e-12)
+
+
+def test_tou_strategy_nets_what_is_already_stored():
+    """Starting at 2.5 MWh (2.0 above the floor), the valley charge only tops up.
+
+    The peak and first flat hour still want 3.2 MWh out = 4.0 MWh stored; 2.0 MWh are
+    there, so the valley hours draw (4.0 - 2.0) / 0.9 MWh, not 4.0 / 0.9.
+    """
+    price = np.array([280.0] * 8 + [1080.0] * 3 + [650.0] * 13)
+    ctx = DayContext(np.full(24, 1.0), price, soc_mwh=2.5, params=BATTERY)
+    request = tou_arbitrage(ctx)
+    np.testing.assert_allclose(request[:8], -(4.0 - 2.0) / 0.9 / 8)
+    np.testing.assert_allclose(request[8:11], 1.0)
+    full = tou_arbitrage(DayContext(np.full(24, 1.0), price, soc_mwh=4.5, params=BATTERY))
+    np.testing.assert_allclose(full[:8], 0.0)  # already full: no grid charging at all
