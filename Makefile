@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APP    := $(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
-.PHONY: run test bench app clean
+.PHONY: run test bench app mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,16 @@ test: $(STAMP)
 app: $(STAMP)
 	$(APP)
 
+# Mutation testing, outside CI (slow: minutes per module on 2 cores). MUTANTS narrows the run,
+# e.g. make mutation MUTANTS='calibration.metrics*'. Modules and tests: [tool.mutmut] in pyproject.toml.
+MUTANTS ?=
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
+
 bench: $(STAMP)
 	$(BIN)/park-twin bench
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache mutants
