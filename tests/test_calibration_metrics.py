@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibration.metrics import cv_rmse, evaluate, nmbe, paired, r2, standards
+from calibration.metrics import cv_rmse, evaluate, nmbe, paired, r2, standards, verdicts
 
 M = [10.0, 12.0, 14.0, 16.0]  # mean 13, SST = 9 + 1 + 1 + 9 = 20
 
@@ -131,3 +131,24 @@ def test_pairing_drops_missing_simulated_values_too(bad):
     np.testing.assert_array_equal(ps, [11.0, 11.0, 15.0, 15.0])
     assert nmbe(m, s) == pytest.approx(nmbe(M, [11.0, 11.0, 15.0, 15.0]))
     assert math.isfinite(cv_rmse(m, s)) and math.isfinite(r2(m, s))
+
+
+def test_survivors_of_the_mutation_run():
+    """Cases that mutmut showed unchecked (docs/testing.md): each pins one behaviour."""
+    # a Series with a plain list is paired by position, not aligned
+    pm, ps = paired(pd.Series(M, index=[5, 6, 7, 8]), [11.0, 11.0, 15.0, 15.0])
+    np.testing.assert_array_equal(ps, [11.0, 11.0, 15.0, 15.0])
+    with pytest.raises(ValueError, match="n_params must be >= 0"):
+        nmbe(M, M, n_params=-1)
+    # evaluate passes its n_params on: 2 parameters divide by n - 2
+    s = [11.0, 11.0, 15.0, 15.0]
+    res = evaluate(pd.Series(M), pd.Series(s), "hourly", n_params=2)
+    assert res["nmbe"] == pytest.approx(nmbe(M, s, n_params=2)) and res["n_params"] == 2
+    assert res["cv_rmse"] == pytest.approx(cv_rmse(M, s, n_params=2))
+    assert res["mean_measured"] == 13.0
+    # a value exactly at a limit passes (limits are maxima, <=)
+    row = standards().loc[("ashrae14", "hourly")]
+    at = verdicts(float(row["nmbe_abs_max"]), float(row["cv_rmse_max"]), "hourly")["ashrae14"]
+    assert at["pass"] is True
+    above = verdicts(float(row["nmbe_abs_max"]) * 1.001, float(row["cv_rmse_max"]), "hourly")["ashrae14"]
+    assert above["pass"] is False

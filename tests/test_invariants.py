@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
+import invariants as inv
 import numpy as np
 import pytest
 from conftest import SCENARIOS, mini_dict
 
-import invariants as inv
 import twin
 from twin.network.compile import compile_network
 from twin.schema.scenario import Period

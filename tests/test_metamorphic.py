@@ -78,7 +78,6 @@ def shifted(tariff: dict, hours: int) -> dict:
 
 def test_shifting_the_tariff_by_an_hour_shifts_tou_charging_by_an_hour(write_scenario):
     import yaml
-
     from conftest import ROOT
     tariff = yaml.safe_load((ROOT / "twin/data/tariffs/jiangsu_2024_industrial.yaml").read_text(encoding="utf-8"))
     runs = []

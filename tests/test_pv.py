@@ -123,7 +123,8 @@ def test_scenario_pv_reaches_the_network_with_its_mounting(write_scenario, mount
     """The asset's tilt, azimuth, losses and mounting reach the network's PV column."""
     import twin
     from twin.network.compile import compile_network
-    from twin.network.inputs import site_weather, solar_position as site_sun
+    from twin.network.inputs import site_weather
+    from twin.network.inputs import solar_position as site_sun
 
     pv = {"id": "pv", "type": "pv", "p_dc_mw": 3, "tilt_deg": 35, "azimuth_deg": 200,
           "losses_frac": 0.1, "mounting": mounting}

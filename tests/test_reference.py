@@ -12,9 +12,9 @@ import re
 
 import numpy as np
 import pytest
+import reference_impl as ref
 from conftest import ROOT, SCENARIOS
 
-import reference_impl as ref
 import twin
 from twin.network.compile import compile_network
 
