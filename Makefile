@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APP    := $(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
-.PHONY: run test bench app mutation clean
+.PHONY: run test bench app screenshots mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
 	$(BIN)/mutmut run $(MUTANTS)
 	$(BIN)/mutmut results
+
+# Refresh the README's screenshots from the running app (needs Debian's chromium)
+screenshots: $(STAMP)
+	PARK_TWIN_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py
 
 bench: $(STAMP)
 	$(BIN)/park-twin bench
