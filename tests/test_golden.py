@@ -1,6 +1,8 @@
 """Golden one-week run: the mini scenario reproduces its reviewed results.
 
-Regenerate on purpose with ``python scripts/regenerate_golden.py``.
+Regression only: the snapshot is made by the code under test (docs/testing.md lists which
+of its figures are also checked independently). Regenerate on purpose:
+``python scripts/regenerate_golden.py`` shows the diff, ``--write`` writes it.
 """
 
 from __future__ import annotations
