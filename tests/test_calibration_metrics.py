@@ -152,3 +152,20 @@ def test_survivors_of_the_mutation_run():
     assert at["pass"] is True
     above = verdicts(float(row["nmbe_abs_max"]) * 1.001, float(row["cv_rmse_max"]), "hourly")["ashrae14"]
     assert above["pass"] is False
+
+
+def test_result_shape_messages_and_types():
+    """What a report reads from the metrics: keys, float arrays, messages that name the cause."""
+    res = evaluate(pd.Series(M), pd.Series([11.0, 11.0, 15.0, 15.0]), "hourly")
+    assert set(res) == {"interval", "n", "n_params", "mean_measured", "nmbe", "cv_rmse", "r2", "standards"}
+    assert res["interval"] == "hourly" and res["n"] == 4
+    assert set(res["standards"]["femp"]) == {"nmbe_abs_max", "cv_rmse_max", "pass", "basis", "source"}
+    for pm, ps in (paired([1, 2, 3], [1, 2, 4]), paired(pd.Series([1, 2, 3]), pd.Series([1, 2, 4]))):
+        assert pm.dtype == np.float64 and ps.dtype == np.float64
+    with pytest.raises(ValueError, match=r"measured \(3,\) and simulated \(2,\) differ in shape"):
+        paired([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"\(need n > p\); check the overlap"):
+        nmbe([1.0], [1.0])
+    with pytest.raises(ValueError, match="the measured mean is 0, so NMBE and CV"):
+        nmbe([1.0, -1.0, 0.0], [0.0, 0.0, 0.0])
+    assert math.isnan(r2([], []))
