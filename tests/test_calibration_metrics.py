@@ -140,8 +140,8 @@ def test_survivors_of_the_mutation_run():
     np.testing.assert_array_equal(ps, [11.0, 11.0, 15.0, 15.0])
     with pytest.raises(ValueError, match="n_params must be >= 0"):
         nmbe(M, M, n_params=-1)
-    # evaluate passes its n_params on: 2 parameters divide by n - 2
-    s = [11.0, 11.0, 15.0, 15.0]
+    # evaluate passes its n_params on: 2 parameters divide by n - 2 (a biased fit, so NMBE != 0)
+    s = [9.0, 11.0, 13.0, 13.0]
     res = evaluate(pd.Series(M), pd.Series(s), "hourly", n_params=2)
     assert res["nmbe"] == pytest.approx(nmbe(M, s, n_params=2)) and res["n_params"] == 2
     assert res["cv_rmse"] == pytest.approx(cv_rmse(M, s, n_params=2))
@@ -160,6 +160,7 @@ def test_result_shape_messages_and_types():
     assert set(res) == {"interval", "n", "n_params", "mean_measured", "nmbe", "cv_rmse", "r2", "standards"}
     assert res["interval"] == "hourly" and res["n"] == 4
     assert set(res["standards"]["femp"]) == {"nmbe_abs_max", "cv_rmse_max", "pass", "basis", "source"}
+    assert res["standards"]["femp"]["source"] == str(standards().loc[("femp", "hourly"), "source"])
     for pm, ps in (paired([1, 2, 3], [1, 2, 4]), paired(pd.Series([1, 2, 3]), pd.Series([1, 2, 4]))):
         assert pm.dtype == np.float64 and ps.dtype == np.float64
     with pytest.raises(ValueError, match=r"measured \(3,\) and simulated \(2,\) differ in shape"):

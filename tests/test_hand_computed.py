@@ -127,3 +127,7 @@ def test_tou_rule_at_its_edges():
         want[valley] = -need_mwh / 0.9 / len(valley)
         got = tou_arbitrage(DayContext(deficit, price, soc_mwh=soc, params=BATTERY))
         np.testing.assert_allclose(got, want, atol=1e-12)
+    # a dear hour barely worth it (389.6 x 0.72 = 280.5 > 280) is served
+    price[11] = 389.6
+    got = tou_arbitrage(DayContext(deficit, price, soc_mwh=0.5, params=BATTERY))
+    assert got[11] == pytest.approx(1.0)
