@@ -19,19 +19,11 @@ from typing import Any
 
 from twin.errors import InputError, Problem
 from twin.present.i18n import t
-from twin.scenario.load import read_yaml, validate
+from twin.scenario.load import SHIPPED, read_yaml, shipped_names, validate
 from twin.scenario.merge import REMOVE_KEY, deep_merge
 from twin.schema.scenario import Scenario
 
-SHIPPED = Path(__file__).resolve().parents[1] / "scenarios"
 MAX_UPLOAD_BYTES = 256 * 1024
-
-
-
-def shipped_names() -> list[str]:
-    """File names of the shipped scenarios (``reference_baseline.yaml`` first)."""
-    names = sorted(p.name for p in SHIPPED.glob("*.yaml"))
-    return sorted(names, key=lambda n: not n.startswith("reference"))
 
 
 def shipped_raw(name: str, chain: tuple[str, ...] = ()) -> dict:

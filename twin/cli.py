@@ -15,6 +15,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from twin.errors import InputError, Problem
+from twin.kernel.outputs import OUTPUT_FILES
 
 EXIT_INPUT = 2
 
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
              [("files", {"nargs": "+", "metavar": "FILE"})])
     _command(sub, "run", "simulate a scenario and print its KPIs", _run, [
         ("file", {"metavar": "FILE"}),
-        ("--out", {"metavar": "DIR", "help": "write kpis.json, flows.parquet, events.csv, scenario.yaml"}),
+        ("--out", {"metavar": "DIR", "help": "write " + "; ".join(f"{k} ({v})" for k, v in OUTPUT_FILES.items())}),
         ("--seed", {"type": int, "help": "override the scenario seed"}),
         ("--json", {"action": "store_true", "help": "print the KPIs as one JSON object"}),
         ("--weather", {"metavar": "FILE", "help": "weather file to use (may lie outside the scenario folder)"}),
@@ -112,6 +113,7 @@ def _run(args: argparse.Namespace) -> int:
 
     overrides = _weather_override(args.weather)
     scenario = load_scenario(args.file, overrides=overrides, allow_outside=bool(overrides))
+    _note_year(args.file, scenario, args.year)
     if scenario.measures:
         scenario = apply_measures(scenario, year=args.year)
     results = run(scenario, seed=args.seed)
@@ -165,6 +167,7 @@ def _assess(args: argparse.Namespace) -> int:
     from twin.scenario.measures import apply_measures
 
     scenario = load_scenario(args.file)
+    _note_year(args.file, scenario, args.year)
     factors = year_overrides(scenario, args.year) if args.year is not None else None
     a = assess(run(apply_measures(scenario, year=args.year)), factor_overrides=factors, year=args.year)
     print(json.dumps(a.to_dict()) if args.json else format_assessment(a))
@@ -199,6 +202,20 @@ def _mac(args: argparse.Namespace) -> int:
     points = mac_curve(load_scenario(args.file), year=args.year, progress=None if args.json else _progress)
     print(json.dumps([p.to_dict() for p in points]) if args.json else format_mac(points))
     return 0
+
+
+def _note_year(file: str, scenario, year: int | None) -> None:
+    """Say on stderr when ``--year`` lies outside the years the file's measures come into service."""
+    if year is None:
+        return
+    years = sorted(m.year for m in scenario.measures)
+    if not years:
+        _progress(f"{file}: no measures; --year {year} picks only that year's grid factors (where used)")
+    elif year < years[0]:
+        _progress(f"{file}: no measure is in service in {year} (the first is commissioned in {years[0]}): "
+                  "running the park as it is")
+    elif year > years[-1]:
+        _progress(f"{file}: every measure is in service by {years[-1]}; {year} is past the last one")
 
 
 def _progress(message: str) -> None:

@@ -8,16 +8,20 @@ from :mod:`twin.accounts.grid_path`, when given).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from twin.accounts.grid_path import year_overrides
 from twin.appraisal.assessment import Assessment, assess
 from twin.economics.run import run
 from twin.economics.run_economics import against
+from twin.errors import InputError, Problem
 from twin.scenario.load import load_scenario
 from twin.scenario.measures import apply_measures
+from twin.schema.scenario import Scenario
 
 KPIS = ["electricity_consumption_mwh", "grid_import_mwh", "pv_generation_mwh", "wind_generation_mwh",
         "self_sufficiency_frac", "heat_demand_mwh", "coal_t", "natural_gas_m3", "diesel_t",
@@ -56,16 +60,45 @@ def _num(v) -> bool:
 
 def compare_files(files: Sequence[str], year: int | None = None,
                   progress: Callable[[str], None] | None = None) -> Comparison:
-    """Load, simulate and assess every file, then compare them."""
+    """Load, simulate and assess every file, then compare them.
+
+    Raises InputError when the files cover different periods (see :func:`same_period`).
+    """
+    scenarios = [load_scenario(f) for f in files]
+    same_period(scenarios, files)
     assessed = []
-    for f in files:
-        sc = load_scenario(f)
+    for f, sc in zip(files, scenarios, strict=True):
         if progress:
             progress(f"simulating {f}")
         end = apply_measures(sc, year=year)
         factors = year_overrides(sc, year) if year is not None else None
         assessed.append(assess(run(end), factor_overrides=factors, year=year))
     return compare_assessments(assessed, list(files))
+
+
+def period_span(sc: Scenario) -> tuple[dt.date, int]:
+    """First day and number of days a scenario simulates."""
+    first = sc.period.start or dt.date(sc.period.year, 1, 1)
+    days = sc.period.days or (dt.date(sc.period.year + 1, 1, 1) - first).days
+    return first, days
+
+
+def same_period(scenarios: Sequence[Scenario], files: Sequence[str]) -> None:
+    """Refuse scenarios of different periods: their totals, bills and NPVs would not compare.
+
+    Raises
+    ------
+    InputError
+        Naming each file's period, e.g. a one-week file against a full year.
+    """
+    spans = [period_span(sc) for sc in scenarios]
+    if len(set(spans)) <= 1:
+        return
+    pairs = list(zip(files, spans, strict=True))
+    listing = "; ".join(f"{Path(f).name}: {days} days from {first}" for f, (first, days) in pairs)
+    odd = next(f for f, s in pairs if s != spans[0])
+    raise InputError(Problem(odd, "period", f"scenarios cover different periods ({listing}); "
+                             "compare scenarios of the same period"))
 
 
 def compare_assessments(items: Sequence[Assessment], files: Sequence[str]) -> Comparison:

@@ -69,7 +69,7 @@ class Results:
         return long
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write kpis.json, flows.parquet, storage.parquet, events.csv, scenario.yaml.
+        """Write the files of :data:`OUTPUT_FILES` into ``out_dir``.
 
         Files go to a temporary folder beside ``out_dir`` that is renamed at the
         end, so a failed write leaves no half-written results.

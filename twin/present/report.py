@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from twin.appraisal.assessment import Assessment, assess
-from twin.appraisal.compare import compare_assessments
+from twin.appraisal.compare import compare_assessments, same_period
 from twin.kernel.results import Results
 from twin.present import charts, charts_assess
 from twin.present.i18n import format_number, t
@@ -107,7 +107,9 @@ def report(paths: list[str], out: str, lang: str = "zh") -> Path:
     from twin.scenario.load import load_scenario
     from twin.scenario.measures import apply_measures
 
-    runs = [run(apply_measures(load_scenario(p))) for p in paths]  # end state, as park-twin compare
+    scenarios = [load_scenario(p) for p in paths]
+    same_period(scenarios, paths)
+    runs = [run(apply_measures(sc)) for sc in scenarios]  # end state, as park-twin compare
     names = unique_names([r.scenario.name for r in runs])
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)

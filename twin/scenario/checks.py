@@ -17,7 +17,7 @@ from twin.catalog.sectors import sector_names
 from twin.catalog.tariffs import tariff_names
 from twin.catalog.technologies import preset
 from twin.errors import InputError, Problem
-from twin.physics import sites, wind
+from twin.physics import sites
 from twin.scenario.plan_checks import plan_problems
 from twin.schema.scenario import Scenario
 from twin.units import carriers, fuels
@@ -92,8 +92,13 @@ def _site(sc: Scenario, source: str) -> list[Problem]:
 
 def _wind(sc: Scenario, source: str) -> list[Problem]:
     """Wind turbines must name a library turbine or give a usable power curve."""
+    turbines = [a for a in sc.assets if a.type == "wind"]
+    if not turbines:
+        return []
+    from twin.physics import wind  # windpowerlib loads only for parks with wind: validate stays fast
+
     out = []
-    for a in (a for a in sc.assets if a.type == "wind"):
+    for a in turbines:
         if a.turbine_type is not None and a.turbine_type not in wind.turbine_types():
             close = get_close_matches(a.turbine_type, wind.turbine_types(), n=3)
             out.append(Problem(source, f"assets[{a.id}].turbine_type", f"unknown turbine {a.turbine_type!r}"

@@ -16,6 +16,16 @@ from twin.scenario.merge import deep_merge
 from twin.scenario.parse import parse
 from twin.schema.scenario import Scenario
 
+# The scenarios shipped with Park Twin (a source checkout or editable install): a file may
+# ``extends:`` one of them by its bare name, in the CLI as in the app.
+SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def shipped_names() -> list[str]:
+    """File names of the shipped scenarios (``reference_*`` first)."""
+    names = sorted(p.name for p in SHIPPED.glob("*.yaml"))
+    return sorted(names, key=lambda n: not n.startswith("reference"))
+
 
 def load_scenario(path: str | Path, overrides: dict | None = None,
                   allow_outside: bool = False) -> Scenario:
@@ -87,11 +97,14 @@ def _resolve(path: Path, root: Path, chain: tuple[Path, ...], allow_outside: boo
         return data
     if not isinstance(parent, str):
         raise InputError(Problem(str(path), "extends", "expected the path of one scenario file"))
-    base = (path.parent / parent)
+    base = path.parent / parent
+    if not base.exists() and parent in shipped_names():
+        base, root = SHIPPED / parent, SHIPPED  # a shipped scenario by name; its own files stay in its folder
     if not allow_outside and not inside(base, root):
         raise InputError(Problem(str(path), "extends", f"{parent} lies outside the scenario folder"))
     if not base.exists():
-        raise InputError(Problem(str(path), "extends", f"file {parent} not found"))
+        raise InputError(Problem(str(path), "extends", f"file {parent} not found beside the scenario, "
+                                 f"nor a shipped scenario ({', '.join(shipped_names())})"))
     return deep_merge(_resolve(base, root, (*chain, key), allow_outside), data)
 
 

@@ -42,6 +42,22 @@ def in_service(sc: Scenario, year: int | None = None) -> list[Measure]:
     return sorted(chosen, key=lambda m: (m.year, order[m.id]))
 
 
+def selected(sc: Scenario, year: int | None = None, off: Iterable[str] = ()) -> list[Measure]:
+    """Measures in service by ``year`` but for those switched ``off``, in apply order.
+
+    A measure that requires one switched off (directly or through another) is off too: it
+    was designed on top of it (e.g. electrode boilers on a grid upgrade).
+    """
+    dropped = set(off)
+    chosen = in_service(sc, year)
+    while True:
+        kept = [m for m in chosen if m.id not in dropped and not dropped & set(m.requires)]
+        if len(kept) == len(chosen):
+            return kept
+        dropped |= {m.id for m in chosen} - {m.id for m in kept}
+        chosen = kept
+
+
 def with_requirements(sc: Scenario, ids: Iterable[str]) -> list[Measure]:
     """The measures named and every measure they require (recursively), in apply order."""
     by_id = {m.id: m for m in sc.measures}
