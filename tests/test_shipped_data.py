@@ -44,11 +44,13 @@ def load(name: str):
 
 
 def fuel_fired_mwh(sc, enterprise) -> float:
-    """Heat demand of an enterprise over the efficiency of the one unit on its heat bus [MWh]."""
+    """Heat demand of an enterprise over the efficiency of the units firing its own heat bus [MWh]."""
     units = [a for a in sc.assets if getattr(a, "bus", None) == enterprise.heat_bus
              or (getattr(a, "buses", None) or {}).get("heat") == enterprise.heat_bus]
-    assert len(units) == 1, f"{enterprise.id}: its own kiln or burner should fire its heat bus, found {len(units)}"
-    return enterprise.demand.heat_mwh / units[0].efficiency_frac
+    assert units and all(a.owner == enterprise.id for a in units), \
+        f"{enterprise.id}: its own kilns or burners should fire its heat bus"
+    (efficiency,) = {a.efficiency_frac for a in units}
+    return enterprise.demand.heat_mwh / efficiency
 
 
 def enterprise(sc, eid: str):
