@@ -70,6 +70,9 @@ def test_february_pays_twelve_monthly_demand_charges_a_year(write_scenario):
     assert a.kpis["demand_charge_cny"] == pytest.approx(r_peak * 40_000)
     assert a.economics.operating_cny["demand_charge_cny"] == pytest.approx(r_peak * 40_000 * 12)
     assert any(n.startswith("partial year: 672 h") for n in a.economics.notes)
+    from twin.present.assessment_text import format_assessment
+
+    assert "note: partial year: 672 h" in format_assessment(a)  # what `park-twin assess` prints
 
 
 def test_a_run_across_two_months_averages_their_demand_charges(write_scenario):

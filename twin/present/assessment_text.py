@@ -58,6 +58,7 @@ def format_assessment(a: Assessment) -> str:
              [f"pv_cost_cny ({e.finance.horizon_yr} yr at {e.finance.discount_rate_frac:.0%})", fmt(e.pv_cost_cny)],
              ["lcoe_onsite_cny_per_mwh", fmt(e.lcoe_onsite_cny_per_mwh)]]
     out += _table(rows, ["line", "value"])
+    out += [f"note: {n}" for n in e.notes]
     if a.footprints:
         out += ["", "Product footprints (CBAM-style; certificates do not count) [tCO2/t]"]
         top = sorted(a.footprints, key=lambda f: -f.output_t)[:10]
