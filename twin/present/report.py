@@ -21,7 +21,7 @@ from twin.appraisal.assessment import Assessment, assess
 from twin.appraisal.compare import compare_assessments, same_period
 from twin.kernel.results import Results
 from twin.present import charts, charts_assess
-from twin.present.i18n import format_number, t
+from twin.present.i18n import format_number, local_name, t
 from twin.present.panels import (
     HEADLINE,
     figures,
@@ -110,7 +110,7 @@ def report(paths: list[str], out: str, lang: str = "zh") -> Path:
     scenarios = [load_scenario(p) for p in paths]
     same_period(scenarios, paths)
     runs = [run(apply_measures(sc)) for sc in scenarios]  # end state, as park-twin compare
-    names = unique_names([r.scenario.name for r in runs])
+    names = unique_names([local_name(r.scenario, lang) for r in runs])
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html_report(dict(zip(names, runs, strict=True)), lang), encoding="utf-8")
