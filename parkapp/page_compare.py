@@ -15,7 +15,7 @@ from twin.appraisal.assessment import Assessment
 from twin.appraisal.compare import Comparison, compare_assessments, same_period
 from twin.errors import InputError
 from twin.kernel.results import Results
-from twin.present import charts, charts_assess
+from twin.present import charts_assess, charts_compare
 from twin.present.i18n import format_number, local_name, t
 from twin.present.panels import HEADLINE, figures, indicators_side_by_side, kpi_frame, section_frame, unique_names
 from twin.present.report import html_report
@@ -111,7 +111,7 @@ def _tabs(done: Compared, lang: str) -> None:
         keys = None if every else [*HEADLINE, *done.comparison.sections["kpis"]]
         frame = kpi_frame(figs, lang, keys)
         st.dataframe(frame.style.format(format_number), width="stretch", key="compare_table")
-        st.plotly_chart(charts.compare_bars(figs, HEADLINE, lang), width="stretch",
+        st.plotly_chart(charts_compare.compare_bars(figs, HEADLINE, lang), width="stretch",
                         config=plot_config("compare"), key="chart_compare")
     with tabs[3]:
         cols = st.columns(2)

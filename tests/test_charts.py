@@ -19,7 +19,7 @@ from conftest import SCENARIOS
 import twin
 from twin.appraisal.compare import compare_assessments
 from twin.appraisal.pathway import MacPoint, mac_curve, run_pathway
-from twin.present import charts, charts_assess, i18n, panels, panels_plan, report
+from twin.present import charts, charts_assess, charts_compare, i18n, panels, panels_plan, report
 from twin.scenario.measures import apply_measures
 
 
@@ -171,7 +171,7 @@ def test_compare_bars_show_each_figure_in_its_own_unit_and_scale(mini):
     other = {**mini.kpis, "co2_net_t": 1.01 * mini.kpis["co2_net_t"],
              "pv_generation_mwh": 5 * mini.kpis["pv_generation_mwh"]}
     keys = ["co2_net_t", "pv_generation_mwh", "co2_net_t"]  # a repeated key is drawn once
-    fig = charts.compare_bars({"a": mini.kpis, "b": other}, keys, "en")
+    fig = charts_compare.compare_bars({"a": mini.kpis, "b": other}, keys, "en")
     assert len(fig.data) == 4  # two figures x two scenarios
     co2 = [tr for tr in fig.data if tr.xaxis == "x"]
     pv = [tr for tr in fig.data if tr.xaxis == "x2"]

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from twin.kernel.results import Results
-from twin.present.i18n import format_number, has, kpi_display, kpi_label, local_name, option, t
+from twin.present.i18n import has, local_name, option, t
 from twin.units import carriers, fuels
 
 HOURS_PER_WEEK = 168
@@ -28,8 +28,6 @@ TEMPLATE = "plotly_white"
 # The app serves a CJK web font under this family (static/, .streamlit/config.toml); elsewhere
 # the next installed CJK font is used, so Chinese labels never show as boxes.
 FONT_FAMILY = "ParkTwinCJK, 'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
-# One colour per scenario in comparisons (plotly's default qualitative sequence)
-PALETTE = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3")
 COLORS = {
     "pv": "#f2b701", "wind": "#3fb1b5", "grid_import": "#7f7f7f", "grid_export": "#c7c7c7",
     "storage_discharge": "#8e6bbf", "storage_charge": "#c5b0e0", "storage_losses": "#c5b0e0",
@@ -295,35 +293,3 @@ def sankey(r: Results, lang: str = "zh", by: str = "enterprise") -> go.Figure:
               "value": links["value"].tolist(), "color": [_rgba(colors[pos[s]]) for s in links["source"]]}))
     title = f"{t('ui.chart_sankey', lang)} ({t('ui.sankey_units', lang)})"
     return layout(fig, title, height=max(480, 16 * len(nodes)))
-
-
-def compare_bars(kpis_by_name: Mapping[str, Mapping[str, float]], keys: Sequence[str],
-                 lang: str = "zh") -> go.Figure:
-    """Headline figures of several scenarios: one panel per figure, bars in its own display unit.
-
-    Each panel has its own scale, so a figure that changes by 1 % and one that grows
-    fivefold are both readable (one shared "% of the first" axis squashed one of them);
-    value labels sit at the bar ends, the legend above the panels.
-    """
-    names = list(kpis_by_name)
-    keys = list(dict.fromkeys(keys))
-    fig = make_subplots(rows=len(keys), cols=1, subplot_titles=[kpi_label(k, lang) for k in keys],
-                        vertical_spacing=min(0.3 / max(len(keys), 1), 0.08))
-    for row, key in enumerate(keys, start=1):
-        values = [kpi_display(key, kpis_by_name[n].get(key, np.nan), lang) for n in names]
-        for i, (name, value) in enumerate(zip(names, values, strict=True)):
-            fig.add_trace(go.Bar(y=[name], x=[value], orientation="h", name=name, legendgroup=name,
-                                 showlegend=row == 1, marker_color=PALETTE[i % len(PALETTE)],
-                                 text=[format_number(value)], textposition="outside", cliponaxis=False,
-                                 hovertemplate=f"{name}: %{{text}}<extra></extra>"), row=row, col=1)
-        top = max([abs(v) for v in values if np.isfinite(v)], default=0.0) or 1.0
-        low = min([v for v in values if np.isfinite(v)], default=0.0)
-        fig.update_xaxes(range=[min(0.0, low * 1.3), top * 1.3], showticklabels=False, row=row, col=1)
-        fig.update_yaxes(showticklabels=False, autorange="reversed", row=row, col=1)
-    height = 130 + 28 * len(keys) * (len(names) + 1)
-    fig = layout(fig, t("ui.chart_compare", lang), height=height)
-    above_titles = 1 + 26 / (height - 130)  # the legend sits 26 px above the first panel's title
-    return fig.update_layout(barmode="group", hovermode="closest", margin={"l": 20, "r": 20, "t": 110, "b": 20},
-                             legend={"orientation": "h", "x": 0, "y": above_titles, "yanchor": "bottom"})
-
-
