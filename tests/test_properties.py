@@ -95,7 +95,7 @@ def check_balances(r: twin.Results) -> None:
 def check_conservation(r: twin.Results) -> None:
     """CO2, water and solid waste: what is made or bought equals where it goes (KPIs)."""
     k = r.kpis
-    co2_in = k["co2_scope1_t"]  # fuels burnt + process CO2
+    co2_in = k["co2_generated_t"]  # fuels burnt + process CO2
     assert k["co2_vented_t"] + k["co2_captured_t"] == pytest.approx(co2_in, rel=1e-6, abs=TOL)
     waste = k["solid_waste_utilised_t"] + k["solid_waste_landfilled_t"]
     assert waste == pytest.approx(k["solid_waste_generated_t"], rel=1e-6, abs=TOL)
