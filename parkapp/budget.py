@@ -41,6 +41,14 @@ _CONTEXT.set_forkserver_preload(["parkapp.budget"])  # children start with twin 
 _SLOTS = threading.BoundedSemaphore(RUN_SLOTS)
 
 
+def warm_up() -> None:
+    """Start the fork server now, in the background: it imports twin once (~10 s), which the
+    first run would otherwise wait for."""
+    from multiprocessing import forkserver
+
+    threading.Thread(target=forkserver.ensure_running, daemon=True).start()
+
+
 class OverBudget(Exception):
     """A run passed its time or memory budget (``kind``: ``time`` or ``memory``)."""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from parkapp.budget import OverBudget, Simulated, run_and_assess, within_budget
+from parkapp.budget import OverBudget, Simulated, run_and_assess, warm_up, within_budget
 from parkapp.scenarios import canonical, check, count_changes, overlay, shipped_names, shipped_raw, upload_raw
 from twin.appraisal.assessment import Assessment
 from twin.errors import InputError, Problem
@@ -26,6 +26,7 @@ from twin.present.i18n import DEFAULT_LANG, local_name, t
 from twin.schema.scenario import Scenario
 
 DEFAULT_SCENARIO = "reference_baseline.yaml"
+warm_up()  # once per server: the first Results page then does not wait for the fork server
 
 
 @dataclass
