@@ -202,6 +202,8 @@ def calibrate(scenario_path: str | Path, meters_path: str | Path, map_path: str 
     problem = prepare(scenario_path, meters_path, map_path, spec, periods)
     try:
         values, summary = fit(problem)
+        if problem.learned is not None:
+            summary["models"] = problem.learned.models
         summary["seconds"] = time.perf_counter() - started
         return build_result(problem, values, summary)
     finally:

@@ -1,0 +1,151 @@
+"""Select a daily change-point model from meter data by the Bayesian information criterion.
+
+The model of one meter's daily energy ``y[d]`` [MWh]::
+
+    y[d] = cap[d] * (a[group(d)] + b_h * max(T_h - t[d], 0) + b_c * max(t[d] - T_c, 0)) + e[d]
+
+``group`` is the day's weekday (Monday .. Sunday), ``holiday`` or ``spring_festival``;
+``t[d]`` the day's mean air temperature; ``cap[d]`` the enterprise's size that day (dated
+capacity changes). The candidates are the intercept-only model (no temperature response),
+heating only (3P), cooling only (3P), and heating and cooling (4P where ``T_h = T_c``, 5P
+with a dead band), each balance point on a 0.5 K grid. Every candidate is fitted by
+ordinary least squares; candidates with a slope <= 0, or with fewer than
+:data:`MIN_DAYS` days on the sloped side of a balance point, are discarded; of the rest the
+one with the lowest BIC wins::
+
+    BIC = n ln(RSS / n) + k ln(n)
+
+with ``k`` the intercepts plus two per temperature term (slope and balance point). BIC
+penalises each extra term by ``ln n`` (5.6 for 270 days), so a term is kept only if it
+explains clearly more than noise: on a meter without a temperature response the
+intercept-only model wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+GROUPS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday", "spring_festival")
+GRID_STEP_C = 0.5  # balance-point grid [K]
+MIN_DAYS = 10  # days needed on the sloped side of a balance point
+HEATING_RANGE_C = (0.0, 24.0)  # balance points searched [degC]
+COOLING_RANGE_C = (8.0, 30.0)
+
+
+@dataclass(frozen=True)
+class Days:
+    """Daily observations of one meter (arrays of one length)."""
+
+    y: np.ndarray  # energy [MWh per day]
+    group: np.ndarray  # index into GROUPS
+    temp_c: np.ndarray  # mean air temperature [degC]
+    capacity: np.ndarray  # size relative to the start of the year [-]
+
+
+@dataclass(frozen=True)
+class Selected:
+    """The chosen model: its name, coefficients and criterion."""
+
+    name: str  # "none", "heating", "cooling", "heating+cooling"
+    intercepts: dict[str, float]  # group -> MWh per day (groups seen in the data)
+    heating_balance_c: float | None
+    heating_mwh_per_k: float
+    cooling_balance_c: float | None
+    cooling_mwh_per_k: float
+    bic: float
+    rss: float
+    n: int
+    candidates: dict[str, float] = field(default_factory=dict)  # best BIC of each family
+
+    @property
+    def label(self) -> str:
+        """3P/4P/5P name of the chosen model (``mean only`` without temperature terms)."""
+        if self.name == "none":
+            return "mean only"
+        if self.name != "heating+cooling":
+            return f"3P {self.name}"
+        return "4P" if self.heating_balance_c == self.cooling_balance_c else "5P"
+
+    def predict(self, days: Days) -> np.ndarray:
+        """Modelled daily energy [MWh] (groups unseen in the fit take Sunday's intercept)."""
+        sunday = self.intercepts.get("sun", np.mean(list(self.intercepts.values())))
+        a = np.array([self.intercepts.get(g, sunday) for g in GROUPS])[days.group]
+        h = 0.0 if self.heating_balance_c is None else self.heating_mwh_per_k * np.maximum(
+            self.heating_balance_c - days.temp_c, 0.0)
+        c = 0.0 if self.cooling_balance_c is None else self.cooling_mwh_per_k * np.maximum(
+            days.temp_c - self.cooling_balance_c, 0.0)
+        return days.capacity * (a + h + c)
+
+
+def _grid(lo: float, hi: float, temp_c: np.ndarray, side: int) -> np.ndarray:
+    """Balance points in [lo, hi] leaving MIN_DAYS on the sloped side (side -1: below)."""
+    grid = np.arange(lo, hi + 1e-9, GRID_STEP_C)
+    below = (temp_c[None, :] < grid[:, None]).sum(axis=1)
+    keep = below >= MIN_DAYS if side < 0 else (len(temp_c) - below) >= MIN_DAYS
+    return grid[keep]
+
+
+def select(days: Days, terms: tuple[str, ...] = ("heating", "cooling"),
+           heating_range_c: tuple[float, float] = HEATING_RANGE_C,
+           cooling_range_c: tuple[float, float] = COOLING_RANGE_C) -> Selected:
+    """Fit every candidate and return the one with the lowest BIC.
+
+    Parameters
+    ----------
+    days : Days
+        Daily energy [MWh], day groups, mean temperatures [degC] and sizes.
+    terms : tuple of str
+        Temperature terms allowed (``heating``, ``cooling``); ``()`` fits the mean only.
+    heating_range_c, cooling_range_c : (float, float)
+        Balance points searched [degC].
+    """
+    present = np.unique(days.group)
+    base = (days.group[:, None] == present[None, :]).astype(float) * days.capacity[:, None]
+    n, t = len(days.y), days.temp_c
+    hgrid = _grid(*heating_range_c, t, -1) if "heating" in terms else np.array([])
+    cgrid = _grid(*cooling_range_c, t, +1) if "cooling" in terms else np.array([])
+    options = [("none", None, None)] + [("heating", th, None) for th in hgrid] + [
+        ("cooling", None, tc) for tc in cgrid] + [
+        ("heating+cooling", th, tc) for th in hgrid for tc in cgrid if tc >= th]
+    best, families = None, {}
+    for name, th, tc in options:
+        cols = [base] + ([(days.capacity * np.maximum(th - t, 0.0))[:, None]] if th is not None else []) + (
+            [(days.capacity * np.maximum(t - tc, 0.0))[:, None]] if tc is not None else [])
+        x = np.hstack(cols)
+        coef, *_ = np.linalg.lstsq(x, days.y, rcond=None)
+        slopes = coef[len(present):]
+        if (slopes <= 0).any():
+            continue
+        rss = float(np.sum((days.y - x @ coef) ** 2))
+        k = x.shape[1] + len(slopes)  # intercepts, slopes and one balance point per slope
+        bic = n * np.log(max(rss, 1e-300) / n) + k * np.log(n)
+        families[name] = min(families.get(name, np.inf), bic)
+        if best is None or bic < best[0]:
+            best = (bic, rss, name, th, tc, coef)
+    bic, rss, name, th, tc, coef = best
+    slopes = list(coef[len(present):])
+    return Selected(name, {GROUPS[g]: float(c) for g, c in zip(present, coef, strict=False)},
+                    th, float(slopes.pop(0)) if th is not None else 0.0,
+                    tc, float(slopes.pop(0)) if tc is not None else 0.0,
+                    float(bic), rss, n, families)
+
+
+def hour_shape(hourly: np.ndarray, weekday: np.ndarray) -> np.ndarray:
+    """Share of each weekday's energy per hour [7, 24] from whole days of readings.
+
+    Parameters
+    ----------
+    hourly : ndarray [days, 24]
+        Hourly energy of whole days (no missing hour).
+    weekday : ndarray [days]
+        0 Monday .. 6 Sunday (the profile day: a worked weekend counts as a Wednesday).
+    """
+    total = np.zeros((7, 24))
+    np.add.at(total, weekday, np.clip(hourly, 0.0, None))
+    week = total.sum(axis=0)
+    flat = np.full(24, 1.0 / 24)
+    fallback = week / week.sum() if week.sum() > 0 else flat
+    sums = total.sum(axis=1, keepdims=True)
+    return np.where(sums > 0, total / np.where(sums > 0, sums, 1.0), fallback[None, :])
