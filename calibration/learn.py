@@ -12,12 +12,13 @@ scenario data: shifts, holidays, capacity changes, efficiency measures still act
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from calibration.selection import GROUPS, Days, Selected, hour_shape, select
+from calibration.selection import GROUPS, Days, Selected, hour_shape, level_step, select
 from calibration.setup import FitProblem
 from twin.enterprises import _profile_day, capacity_levels, day_kinds, learned_model
 from twin.inputs import site_weather, time_axis
@@ -25,7 +26,7 @@ from twin.motors import electricity_factor
 from twin.physics.learned import day_terms
 from twin.scenario import validate
 from twin.schema import Scenario
-from twin.schema_enterprise import LearnedLoad
+from twin.schema_enterprise import CapacityChange, LearnedLoad
 from twin.units import fuels
 
 CAPACITY_ROUNDS = 5  # alternations of model fit and capacity sizes
@@ -57,7 +58,7 @@ def learn(problem: FitProblem) -> Learned:
         _store(ent, sc.enterprises[ent_index], carrier, model, info, calendar)
         prefix = f"enterprises[{ent['id']}]."
         out.paths += [prefix + "learned", prefix + f"demand.{carrier}_mwh"]
-        if ent["calendar"].get("capacity_changes"):
+        if ent.get("calendar", {}).get("capacity_changes"):
             out.paths.append(prefix + "calendar.capacity_changes")
         out.models[meter] = {"enterprise": ent["id"], "carrier": carrier, **info["summary"]}
         out.meters.add(meter)
@@ -130,20 +131,26 @@ def _learn_one(problem: FitProblem, sc: Scenario, year: _Year, i: int, carrier: 
     group = np.array([GROUP_OF_KIND.get(k, w) for k, w in zip(kinds, weekday, strict=True)])
     opts = problem.spec.model
     terms = opts.terms if carrier == "electricity" else tuple(t for t in opts.terms if t == "heating")
-    changes = sorted(e.calendar.capacity_changes, key=lambda c: c.date)
-    sizes = [c.capacity_frac for c in changes]
-    for _ in range(CAPACITY_ROUNDS if changes else 1):
-        days = Days(daily.to_numpy(), group[pos], year.temp_c[pos], capacity[pos])
+    changes = [(c.date, c.capacity_frac) for c in sorted(e.calendar.capacity_changes, key=lambda c: c.date)]
+    days = Days(daily.to_numpy(), group[pos], year.temp_c[pos], capacity[pos])
+    chosen = select(days, terms, opts.heating_balance_c, opts.cooling_balance_c)
+    step = None
+    if not changes and opts.level_steps and carrier == "electricity":
+        step = level_step(days.y, chosen.predict(days), pos)
+        changes = [] if step is None else [(year.dates[step[0]].date(), step[1])]
+    for _ in range(CAPACITY_ROUNDS if changes else 0):
+        changes, capacity = _sizes(chosen, days, pos, changes, sc.period.year, len(kinds))
+        days = Days(days.y, days.group, days.temp_c, capacity[pos])
         chosen = select(days, terms, opts.heating_balance_c, opts.cooling_balance_c)
-        if changes:
-            sizes, capacity = _sizes(chosen, days, pos, capacity, changes, sc.period.year)
     shape = None
     if hours is not None:
         hpos = np.asarray((hours.index - year.dates[0]).days)
         shape = hour_shape(hours.to_numpy(), weekday[hpos]).round(6)
         shape = (shape / shape.sum(axis=1, keepdims=True)).tolist()
     model = _load(chosen, shape)
-    info = {"sizes": sizes, "summary": {"model": chosen.label, "n_days": chosen.n,
+    info = {"changes": changes, "summary": {"model": chosen.label, "n_days": chosen.n,
+                                          "level_step": None if step is None else {
+                                              "date": str(changes[0][0]), "capacity_frac": changes[0][1]},
                                         "bic": round(chosen.bic, 2),
                                         "heating_balance_c": chosen.heating_balance_c,
                                         "cooling_balance_c": chosen.cooling_balance_c,
@@ -152,21 +159,21 @@ def _learn_one(problem: FitProblem, sc: Scenario, year: _Year, i: int, carrier: 
     return model, info
 
 
-def _sizes(chosen: Selected, days: Days, pos: np.ndarray, capacity: np.ndarray, changes: list,
-           year: int) -> tuple[list[float], np.ndarray]:
-    """Each capacity change's size by least squares on its days, the model held."""
+def _sizes(chosen: Selected, days: Days, pos: np.ndarray, changes: list[tuple], year: int,
+           n_days: int) -> tuple[list[tuple], np.ndarray]:
+    """Each capacity change's size by least squares on its days, the model held; the
+    changes with their new sizes and the size of every day of the year."""
     unit = chosen.predict(Days(days.y, days.group, days.temp_c, np.ones_like(days.y)))
-    first = pd.Timestamp(f"{year}-01-01")
-    starts = [max((pd.Timestamp(c.date) - first).days, 0) for c in changes]
-    bounds = [*starts, len(capacity)]
-    sizes, out = [], capacity.copy()
-    for k, change in enumerate(changes):
+    first = dt.date(year, 1, 1)
+    bounds = [*(max((d - first).days, 0) for d, _ in changes), n_days]
+    out, capacity = [], np.ones(n_days)
+    for k, (date, size) in enumerate(changes):
         on = (pos >= bounds[k]) & (pos < bounds[k + 1])
         denom = float(unit[on] @ unit[on])
-        size = float(np.clip(days.y[on] @ unit[on] / denom, 0.0, 5.0)) if denom > 0 else change.capacity_frac
-        sizes.append(round(size, 4))
-        out[bounds[k]:bounds[k + 1]] = size
-    return sizes, out
+        size = round(float(np.clip(days.y[on] @ unit[on] / denom, 0.0, 5.0)), 4) if denom > 0 else size
+        out.append((date, size))
+        capacity[bounds[k]:bounds[k + 1]] = size
+    return out, capacity
 
 
 def _load(chosen: Selected, shape: list | None) -> LearnedLoad:
@@ -185,22 +192,19 @@ def _load(chosen: Selected, shape: list | None) -> LearnedLoad:
 
 
 def _store(ent: dict, e, carrier: str, model: LearnedLoad, info: dict, year: _Year) -> None:
-    """Write the model, its annual total and the capacity sizes into the raw enterprise."""
-    for change, size in zip(sorted(ent["calendar"].get("capacity_changes") or [],
-                                   key=lambda c: str(c["date"])), info["sizes"], strict=False):
-        change["capacity_frac"] = size
+    """Write the model, its annual total and the capacity changes into the raw enterprise."""
+    changes = [{"date": d.isoformat(), "capacity_frac": size} for d, size in info["changes"]]
+    if changes or ent.get("calendar", {}).get("capacity_changes"):
+        ent.setdefault("calendar", {})["capacity_changes"] = changes
     kinds = day_kinds(year.sc.period.year, [e])[:, 0]
     sized = e.model_copy(update={"calendar": e.calendar.model_copy(update={
-        "capacity_changes": [c.model_copy(update={"capacity_frac": s}) for c, s in zip(
-            sorted(e.calendar.capacity_changes, key=lambda c: c.date), info["sizes"], strict=False)]})})
+        "capacity_changes": [CapacityChange(date=d, capacity_frac=s) for d, s in info["changes"]]})})
     capacity = capacity_levels(len(kinds), year.sc.period.year, [sized])[:, 0]
     physics = learned_model(model, 0.0, 0, 24)
     weekday = _profile_day(year.dates.day_of_week.to_numpy(), kinds)
     day, weather = day_terms(physics, weekday, kinds, year.temp_c)
-    total = float(((day + weather) * capacity).sum())
-    reference = round(max(total, 1e-6), 6)
-    ent.setdefault("learned", None)
-    ent["learned"] = {**(ent["learned"] or {}), carrier: {**model.model_dump(mode="json"),
-                                                          "reference_mwh": reference}}
+    reference = round(max(float(((day + weather) * capacity).sum()), 1e-6), 6)
+    ent["learned"] = {**(ent.get("learned") or {}), carrier: {**model.model_dump(mode="json"),
+                                                              "reference_mwh": reference}}
     factor = electricity_factor(e.motor_systems) if carrier == "electricity" else 1.0
     ent.setdefault("demand", {})[f"{carrier}_mwh"] = round(reference / factor, 6)

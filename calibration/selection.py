@@ -149,3 +149,46 @@ def hour_shape(hourly: np.ndarray, weekday: np.ndarray) -> np.ndarray:
     fallback = week / week.sum() if week.sum() > 0 else flat
     sums = total.sum(axis=1, keepdims=True)
     return np.where(sums > 0, total / np.where(sums > 0, sums, 1.0), fallback[None, :])
+
+
+MIN_SEGMENT_DAYS = 30  # days on each side of a detected level step
+MIN_STEP = 0.2  # smallest step kept, relative to the level before it [-]
+
+
+def level_step(y: np.ndarray, pred: np.ndarray, day: np.ndarray) -> tuple[int, float] | None:
+    """A step in level of the readings against a model, if BIC prefers one.
+
+    Compares ``y = c * pred`` (one scale) with ``y = c1 * pred`` before day ``s`` and
+    ``c2 * pred`` from it, for every ``s`` leaving :data:`MIN_SEGMENT_DAYS` days each side;
+    the step costs two parameters (its day and size). Daily residuals are autocorrelated
+    (a firm's seasons of production), which makes BIC accept small steps that do not last,
+    so a step must also change the level by :data:`MIN_STEP` (20 %). Returns (first day of
+    the new level, c2 / c1), or None when the single scale has the lower BIC.
+
+    Parameters
+    ----------
+    y, pred : ndarray
+        Readings and the model's prediction [MWh per day], ordered by ``day``.
+    day : ndarray of int
+        Day of the year of each reading (increasing).
+    """
+    n = len(y)
+    if n < 2 * MIN_SEGMENT_DAYS + 1:
+        return None
+    yp, pp, yy = np.cumsum(y * pred), np.cumsum(pred * pred), float(y @ y)
+
+    def rss(sum_yp: np.ndarray, sum_pp: np.ndarray) -> np.ndarray:
+        return np.divide(sum_yp ** 2, sum_pp, out=np.zeros_like(sum_yp), where=sum_pp > 0)
+
+    one = yy - rss(yp[-1:], pp[-1:])[0]
+    cut = np.arange(MIN_SEGMENT_DAYS, n - MIN_SEGMENT_DAYS + 1)  # first index of the new level
+    two = yy - rss(yp[cut - 1], pp[cut - 1]) - rss(yp[-1] - yp[cut - 1], pp[-1] - pp[cut - 1])
+    best = int(np.argmin(two))
+    gain = n * np.log(max(one, 1e-300) / n) - n * np.log(max(two[best], 1e-300) / n)
+    if gain <= 2 * np.log(n):
+        return None
+    k = cut[best]
+    c1, c2 = yp[k - 1] / pp[k - 1], (yp[-1] - yp[k - 1]) / (pp[-1] - pp[k - 1])
+    if c1 <= 0 or abs(c2 / c1 - 1.0) < MIN_STEP:
+        return None
+    return int(day[k]), float(c2 / c1)

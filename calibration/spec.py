@@ -23,6 +23,8 @@ A YAML file (``yaml.safe_load``), every section optional::
       terms: [heating, cooling]                   # temperature terms allowed (narrow: [])
       heating_balance_c: [0, 24]                  # balance points searched [degC]
       cooling_balance_c: [8, 30]
+      level_steps: true                           # detect a step in level by BIC (a dated
+                                                  # capacity change; not where dates are given)
     fit:
       interval: hourly                            # hourly | daily | monthly; default: the
                                                   # meters' interval (15-min data: hourly)
@@ -57,7 +59,7 @@ from calibration.mapping import parse_timezone
 from twin.errors import InputError, Problem
 
 TOP_KEYS = {"free", "meters", "periods", "weather", "fit", "model"}
-MODEL_KEYS = {"learn", "terms", "heating_balance_c", "cooling_balance_c"}
+MODEL_KEYS = {"learn", "terms", "heating_balance_c", "cooling_balance_c", "level_steps"}
 TERMS = ("heating", "cooling")
 WEATHER_KEYS = {"path", "timezone", "label", "columns", "poa_tilt_deg", "poa_azimuth_deg",
                 "wind_speed_m_s"}
@@ -109,6 +111,7 @@ class ModelOptions:
     terms: tuple[str, ...] = TERMS
     heating_balance_c: tuple[float, float] = (0.0, 24.0)
     cooling_balance_c: tuple[float, float] = (8.0, 30.0)
+    level_steps: bool = True  # detect a step in level (a dated capacity change) by BIC
 
 
 @dataclass(frozen=True)
@@ -314,4 +317,8 @@ def _model(raw, source: str, problems: list[Problem]) -> ModelOptions:
                                     f"got {value!r}"))
             value = getattr(ModelOptions, key)
         ranges[key] = (float(value[0]), float(value[1]))
-    return ModelOptions(learn, tuple(terms), **ranges)
+    steps = raw.get("level_steps", ModelOptions.level_steps)
+    if not isinstance(steps, bool):
+        problems.append(Problem(source, "model.level_steps", f"expected true or false, got {steps!r}"))
+        steps = ModelOptions.level_steps
+    return ModelOptions(learn, tuple(terms), **ranges, level_steps=steps)
