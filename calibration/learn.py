@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from calibration.selection import GROUPS, Days, Selected, hour_shape, level_step, select
+from calibration.selection import GROUPS, Days, Selected, hour_shapes, level_step, select
 from calibration.setup import FitProblem
 from twin.enterprises import _profile_day, capacity_levels, day_kinds, learned_model
 from twin.inputs import site_weather, time_axis
@@ -142,12 +142,14 @@ def _learn_one(problem: FitProblem, sc: Scenario, year: _Year, i: int, carrier: 
         changes, capacity = _sizes(chosen, days, pos, changes, sc.period.year, len(kinds))
         days = Days(days.y, days.group, days.temp_c, capacity[pos])
         chosen = select(days, terms, opts.heating_balance_c, opts.cooling_balance_c)
-    shape = None
+    shapes = (None, None)
     if hours is not None:
         hpos = np.asarray((hours.index - year.dates[0]).days)
-        shape = hour_shape(hours.to_numpy(), weekday[hpos]).round(6)
-        shape = (shape / shape.sum(axis=1, keepdims=True)).tolist()
-    model = _load(chosen, shape)
+        at = np.searchsorted(pos, hpos)  # whole days are days of the daily series
+        base, weather = chosen.parts(Days(days.y[at], days.group[at], days.temp_c[at], days.capacity[at]))
+        shapes = tuple(None if s is None else _rows(s) for s in hour_shapes(
+            hours.to_numpy(), weekday[hpos], base, weather))
+    model = _load(chosen, *shapes)
     info = {"changes": changes, "summary": {"model": chosen.label, "n_days": chosen.n,
                                           "level_step": None if step is None else {
                                               "date": str(changes[0][0]), "capacity_frac": changes[0][1]},
@@ -176,7 +178,13 @@ def _sizes(chosen: Selected, days: Days, pos: np.ndarray, changes: list[tuple], 
     return out, capacity
 
 
-def _load(chosen: Selected, shape: list | None) -> LearnedLoad:
+def _rows(shape: np.ndarray) -> list[list[float]]:
+    """Shares rounded to 6 decimals, each row summing to 1 again."""
+    shape = shape.round(6)
+    return (shape / shape.sum(axis=1, keepdims=True)).tolist()
+
+
+def _load(chosen: Selected, shape: list | None, weather_shape: list | None) -> LearnedLoad:
     """The schema's LearnedLoad of a selection (reference set later, with the year)."""
     a = chosen.intercepts
     weekdays = [a[g] for g in GROUPS[:7] if g in a]
@@ -188,7 +196,7 @@ def _load(chosen: Selected, shape: list | None) -> LearnedLoad:
                        heating_mwh_per_k=round(chosen.heating_mwh_per_k, 6),
                        cooling_balance_c=chosen.cooling_balance_c or 22.0,
                        cooling_mwh_per_k=round(chosen.cooling_mwh_per_k, 6),
-                       hour_shape=shape, reference_mwh=1.0)
+                       hour_shape=shape, weather_hour_shape=weather_shape, reference_mwh=1.0)
 
 
 def _store(ent: dict, e, carrier: str, model: LearnedLoad, info: dict, year: _Year) -> None:

@@ -68,15 +68,21 @@ class Selected:
             return f"3P {self.name}"
         return "4P" if self.heating_balance_c == self.cooling_balance_c else "5P"
 
-    def predict(self, days: Days) -> np.ndarray:
-        """Modelled daily energy [MWh] (groups unseen in the fit take Sunday's intercept)."""
+    def parts(self, days: Days) -> tuple[np.ndarray, np.ndarray]:
+        """(weather-neutral, weather) energy of each day [MWh], sizes applied (groups unseen
+        in the fit take Sunday's intercept)."""
         sunday = self.intercepts.get("sun", np.mean(list(self.intercepts.values())))
         a = np.array([self.intercepts.get(g, sunday) for g in GROUPS])[days.group]
         h = 0.0 if self.heating_balance_c is None else self.heating_mwh_per_k * np.maximum(
             self.heating_balance_c - days.temp_c, 0.0)
         c = 0.0 if self.cooling_balance_c is None else self.cooling_mwh_per_k * np.maximum(
             days.temp_c - self.cooling_balance_c, 0.0)
-        return days.capacity * (a + h + c)
+        return days.capacity * a, days.capacity * (h + c)
+
+    def predict(self, days: Days) -> np.ndarray:
+        """Modelled daily energy [MWh]."""
+        base, weather = self.parts(days)
+        return base + weather
 
 
 def _grid(lo: float, hi: float, temp_c: np.ndarray, side: int) -> np.ndarray:
@@ -132,23 +138,44 @@ def select(days: Days, terms: tuple[str, ...] = ("heating", "cooling"),
                     float(bic), rss, n, families)
 
 
-def hour_shape(hourly: np.ndarray, weekday: np.ndarray) -> np.ndarray:
-    """Share of each weekday's energy per hour [7, 24] from whole days of readings.
+def hour_shapes(hourly: np.ndarray, weekday: np.ndarray, base: np.ndarray,
+                weather: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Shares of each weekday's energy per hour [7, 24]: of the weather-neutral part and
+    of the weather term (None without one), from whole days of readings.
+
+    For each weekday and hour, the readings are regressed on the day's two modelled parts
+    (``y[d, h] = s_base[h] base[d] + s_weather[h] weather[d]``, least squares), so a
+    heating timer's hours carry the heating and the base keeps its own shape; negative
+    shares are set to 0 and each row is scaled to sum to 1. A weekday whose days hold
+    little weather energy (< 5 % of its total) takes the plain shares of its energy for
+    both.
 
     Parameters
     ----------
     hourly : ndarray [days, 24]
-        Hourly energy of whole days (no missing hour).
+        Hourly energy of whole days (no missing hour) [MWh].
     weekday : ndarray [days]
         0 Monday .. 6 Sunday (the profile day: a worked weekend counts as a Wednesday).
+    base, weather : ndarray [days]
+        The model's weather-neutral and weather energy of each day [MWh].
     """
-    total = np.zeros((7, 24))
-    np.add.at(total, weekday, np.clip(hourly, 0.0, None))
-    week = total.sum(axis=0)
-    flat = np.full(24, 1.0 / 24)
-    fallback = week / week.sum() if week.sum() > 0 else flat
-    sums = total.sum(axis=1, keepdims=True)
-    return np.where(sums > 0, total / np.where(sums > 0, sums, 1.0), fallback[None, :])
+    y = np.clip(hourly, 0.0, None)
+    week = y.sum(axis=0)
+    fallback = week / week.sum() if week.sum() > 0 else np.full(24, 1.0 / 24)
+    shape, wshape = np.tile(fallback, (7, 1)), np.tile(fallback, (7, 1))
+    for w in range(7):
+        on = weekday == w
+        if not on.any() or y[on].sum() <= 0:
+            continue
+        shape[w] = wshape[w] = y[on].sum(axis=0) / y[on].sum()
+        if weather[on].sum() < 0.05 * (base[on].sum() + weather[on].sum()):
+            continue
+        coef, *_ = np.linalg.lstsq(np.column_stack([base[on], weather[on]]), y[on], rcond=None)
+        for target, row in ((shape, coef[0]), (wshape, coef[1])):
+            row = np.clip(row, 0.0, None)
+            if row.sum() > 0:
+                target[w] = row / row.sum()
+    return shape, (wshape if weather.sum() > 0 else None)
 
 
 MIN_SEGMENT_DAYS = 30  # days on each side of a detected level step

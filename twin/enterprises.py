@@ -185,9 +185,10 @@ def learned_model(m: LearnedLoad, base_load_frac: float, start_h: float, end_h: 
     else:
         shape = np.array(m.hour_shape, dtype=float)
     festival = m.holiday_mwh if m.spring_festival_mwh is None else m.spring_festival_mwh
+    weather = None if m.weather_hour_shape is None else np.array(m.weather_hour_shape, dtype=float)
     return learned.LearnedModel(np.array(m.day_mwh, dtype=float), m.holiday_mwh, festival,
                                 m.heating_balance_c, m.heating_mwh_per_k, m.cooling_balance_c,
-                                m.cooling_mwh_per_k, shape, m.reference_mwh)
+                                m.cooling_mwh_per_k, shape, m.reference_mwh, weather)
 
 
 def read_profile(sc: Scenario, rel: str, field: str, item_id: str, hours: int) -> np.ndarray:

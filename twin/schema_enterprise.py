@@ -91,13 +91,16 @@ class LearnedLoad(_Strict):
     cooling_balance_c: float = Field(22.0, ge=-10, le=40, description="Daily mean temperature above which the cooling slope applies [degC]")
     cooling_mwh_per_k: float = Field(0.0, ge=0, description="Extra energy per K-day above the cooling balance point [MWh per K-day]")
     hour_shape: list[list[float]] | None = Field(None, description="7 x 24 shares of each weekday's energy per local hour (rows sum to 1; holidays take Sunday's); none: the shift pattern's shape")
+    weather_hour_shape: list[list[float]] | None = Field(None, description="7 x 24 shares of the weather term's daily energy per local hour (a boiler timer, afternoon cooling); none: hour_shape")
     reference_mwh: float = Field(gt=0, description="The model's annual total in the year it was learned [MWh]: the annual demand scales the model by demand / reference_mwh")
 
     @model_validator(mode="after")
     def _shape(self) -> LearnedLoad:
-        if self.hour_shape is not None and (len(self.hour_shape) != 7 or any(
-                len(row) != 24 or min(row) < 0 or abs(sum(row) - 1) > 1e-3 for row in self.hour_shape)):
-            raise ValueError("hour_shape must be 7 rows of 24 shares >= 0 summing to 1")
+        for name in ("hour_shape", "weather_hour_shape"):
+            shape = getattr(self, name)
+            if shape is not None and (len(shape) != 7 or any(
+                    len(row) != 24 or min(row) < 0 or abs(sum(row) - 1) > 1e-3 for row in shape)):
+                raise ValueError(f"{name} must be 7 rows of 24 shares >= 0 summing to 1")
         return self
 
 

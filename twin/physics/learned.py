@@ -8,7 +8,8 @@ with ``kind`` the weekday (Monday to Sunday), a holiday or the Spring Festival s
 ``t[d]`` the day's mean air temperature, ``T_h``/``T_c`` the heating and cooling balance
 points and ``b_h``/``b_c`` the slopes [MWh per K-day] (a 3P, 4P or 5P change-point model;
 zero slopes switch a term off). The day's energy is spread over its hours by a
-time-of-week shape (each day's 24 values sum to 1; holidays take Sunday's), and the whole
+time-of-week shape (each day's 24 values sum to 1; holidays take Sunday's), the weather
+term by a shape of its own where one is learned (a boiler timer), and the whole
 is scaled by ``annual / reference``: the enterprise's annual demand over the model's
 annual total in the year it was learned, so an efficiency measure that lowers the annual
 demand lowers the model's hours alike.
@@ -41,6 +42,7 @@ class LearnedModel:
     cooling_mwh_per_k: float
     shape: np.ndarray  # [7, 24]: share of each weekday's energy per hour (rows sum to 1)
     reference_mwh: float
+    weather_shape: np.ndarray | None = None  # [7, 24] of the weather term; None: shape
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,16 @@ class Calendar:
 def hourly_parts(m: LearnedModel, c: Calendar, annual_mwh: float) -> tuple[np.ndarray, np.ndarray]:
     """(fixed, per-level) hourly demand [MWh/h] of one learned model over the year."""
     off = np.isin(c.day_kind, (*HOLIDAY_KINDS, "spring_festival"))
-    shape = m.shape[np.where(off, 6, c.weekday), c.hour_of_day]
+    row = np.where(off, 6, c.weekday)
+    shape = m.shape[row, c.hour_of_day]
+    weather_shape = shape if m.weather_shape is None else m.weather_shape[row, c.hour_of_day]
     day, weather = day_terms(m, c.weekday, c.day_kind, c.day_temp_c)
     scale = annual_mwh / m.reference_mwh if m.reference_mwh > 0 else 0.0
     base_h = day * shape
     floor = min(float((m.day_mwh[:, None] * m.shape).min()), float(m.holiday_mwh * m.shape[6].min()))
     always = np.minimum(base_h, floor)
     prod = (base_h - always) * c.capacity * scale
-    fixed = (always + weather * shape) * c.capacity * scale
+    fixed = (always + weather * weather_shape) * c.capacity * scale
     planned = c.level > 0
     per_level = np.divide(prod, c.level, out=np.zeros_like(prod), where=planned)
     return fixed + np.where(planned, 0.0, prod), per_level
