@@ -100,7 +100,7 @@ def build_result(problem: FitProblem, values: dict[str, float],
     windows = [w for _, w in problem.periods.items()]
     first, last = min(w[0] for w in windows), max(w[1] for w in windows)
     fitted = _rounded(values, problem.free)
-    before = {k: v for k, v in problem.start.items()} if problem.raw_before is None else {}
+    before = problem.start if problem.raw_before is None else {}  # learned: the scenario as given
     runs = {"before": simulate(problem, before, first, last, raw=problem.raw_before),
             "after": simulate(problem, fitted, first, last)}
     calibrated = apply_values(problem.raw, fitted)

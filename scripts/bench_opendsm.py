@@ -21,7 +21,10 @@ fitted), monthly sums where readings cover 90 % of the month. Not a test: ~1-3 m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import io
+import logging
 import sys
 import tempfile
 import time
@@ -50,29 +53,42 @@ def opendsm_predict(kind: str, fit: pd.Series, temp_fit: pd.Series, temp_target:
     """OpenDSM's prediction over ``temp_target``'s hours (or days) after fitting on ``fit``.
 
     ``kind``: ``hourly`` (HourlyModel on hourly readings) or ``daily`` (DailyModel on daily
-    sums). Temperatures in degC, hourly, on the readings' time zone.
+    sums, or daily readings). Temperatures in degC, hourly, on the readings' time zone.
     """
     from opendsm import eemeter
 
     _patch_hour_metrics()
     warnings.filterwarnings("ignore")
-    tz = fit.index.tz  # OpenDSM's hourly features need whole 24-hour days: work in UTC
+    with contextlib.redirect_stdout(io.StringIO()):  # OpenDSM prints its data checks
+        if kind == "hourly":
+            return _hourly(eemeter, fit, temp_fit, temp_target, electricity)
+        return _daily(eemeter, fit, temp_fit, temp_target, electricity)
+
+
+def _hourly(eemeter, fit: pd.Series, temp_fit: pd.Series, temp_target: pd.Series,
+            electricity: bool) -> pd.Series:
+    """HourlyModel, in UTC: its hourly features need whole 24-hour days."""
+    tz = fit.index.tz
     fit, temp_fit, temp_target = (s.tz_convert("UTC") for s in (fit, temp_fit, temp_target))
-    if kind == "hourly":
-        base = pd.DataFrame({"observed": fit, "temperature": _fahrenheit(temp_fit.reindex(fit.index))})
-        model = eemeter.HourlyModel().fit(eemeter.HourlyBaselineData(base, electricity),
-                                          ignore_disqualification=True)
-        _cover_months(model)
-        target = pd.DataFrame({"temperature": _fahrenheit(temp_target)})
-        out = model.predict(eemeter.HourlyReportingData(target, electricity), ignore_disqualification=True)
-        return out["predicted"].tz_convert(tz)
-    daily = fit.resample("D").sum(min_count=int(fit.resample("D").size().max()))
-    base = eemeter.DailyBaselineData.from_series(daily, _fahrenheit(temp_fit), electricity)
+    base = pd.DataFrame({"observed": fit, "temperature": _fahrenheit(temp_fit.reindex(fit.index))})
+    model = eemeter.HourlyModel().fit(eemeter.HourlyBaselineData(base, electricity),
+                                      ignore_disqualification=True)
+    _cover_months(model)
+    target = pd.DataFrame({"temperature": _fahrenheit(temp_target)})
+    out = model.predict(eemeter.HourlyReportingData(target, electricity), ignore_disqualification=True)
+    return out["predicted"].tz_convert(tz)
+
+
+def _daily(eemeter, fit: pd.Series, temp_fit: pd.Series, temp_target: pd.Series,
+           electricity: bool) -> pd.Series:
+    """DailyModel on daily sums (of whole days where the readings are hourly)."""
+    if len(fit) > 1 and fit.index[1] - fit.index[0] < pd.Timedelta(days=1):
+        fit = fit.resample("D").sum(min_count=int(fit.resample("D").size().max()))
+    base = eemeter.DailyBaselineData.from_series(fit, _fahrenheit(temp_fit), electricity)
     model = eemeter.DailyModel().fit(base, ignore_disqualification=True)
-    report = eemeter.DailyReportingData.from_series(None, _fahrenheit(temp_target),
-                                                    tzinfo=fit.index.tz)
+    report = eemeter.DailyReportingData.from_series(None, _fahrenheit(temp_target), tzinfo=fit.index.tz)
     pred = model.predict(report, ignore_disqualification=True)["predicted"]
-    pred.index = pred.index.tz_localize(None).tz_localize(tz)  # its days, as local dates
+    pred.index = pred.index.tz_localize(None).tz_localize(fit.index.tz)  # local dates
     return pred
 
 
@@ -110,7 +126,7 @@ def _cover_months(model) -> None:
         if month in seen:
             continue
         near = min(seen, key=lambda s: (min(abs(s - month), 12 - abs(s - month)), s))
-        for (m, dow), row in clusters.loc[[near]].iterrows():
+        for (_seen, dow), row in clusters.loc[[near]].iterrows():
             extra[(month, dow)] = row["temporal_cluster"]
     if extra:
         add = pd.DataFrame({"temporal_cluster": list(extra.values())},
@@ -198,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--yangzhong", action="store_true", help="the 20 Yangzhong firms instead")
     parser.add_argument("--no-opendsm", action="store_true", help="the twin's columns only")
     args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)  # OpenDSM's data warnings and mesa's step log
     started = time.perf_counter()
     if args.yangzhong:
         from yangzhong_cases import yangzhong_table

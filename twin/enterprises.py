@@ -12,8 +12,7 @@ import pandas as pd
 from twin.errors import InputError, Problem
 from twin.inputs import TimeAxis, cached, day_types, resolve_path, site_weather, weather_key
 from twin.motors import electricity_factor
-from twin.physics import calendar
-from twin.physics import learned
+from twin.physics import calendar, learned
 from twin.physics.demand import SHIFT_HOURS, DemandParams, DemandParts, Drivers, demand_parts, profile_parts
 from twin.schema import Scenario
 from twin.schema_enterprise import Enterprise, LearnedLoad
