@@ -30,6 +30,7 @@ from twin.schema_enterprise import CapacityChange, LearnedLoad
 from twin.units import fuels
 
 CAPACITY_ROUNDS = 5  # alternations of model fit and capacity sizes
+STOP_FRAC = 0.1  # a working day below this share of the median is an unplanned stop
 GROUP_OF_KIND = {"holiday": 7, "maintenance": 7, "spring_festival": 8}
 
 
@@ -129,6 +130,8 @@ def _learn_one(problem: FitProblem, sc: Scenario, year: _Year, i: int, carrier: 
     daily, pos = daily[pos_ok], pos[pos_ok]
     weekday = _profile_day(year.dates.day_of_week.to_numpy(), kinds)
     group = np.array([GROUP_OF_KIND.get(k, w) for k, w in zip(kinds, weekday, strict=True)])
+    stopped = _unplanned_stops(daily.to_numpy(), group[pos])
+    daily, pos = daily[~stopped], pos[~stopped]
     opts = problem.spec.model
     terms = opts.terms if carrier == "electricity" else tuple(t for t in opts.terms if t == "heating")
     changes = [(c.date, c.capacity_frac) for c in sorted(e.calendar.capacity_changes, key=lambda c: c.date)]
@@ -151,6 +154,7 @@ def _learn_one(problem: FitProblem, sc: Scenario, year: _Year, i: int, carrier: 
             hours.to_numpy(), weekday[hpos], base, weather))
     model = _load(chosen, *shapes)
     info = {"changes": changes, "summary": {"model": chosen.label, "n_days": chosen.n,
+                                          "unplanned_stop_days": int(stopped.sum()),
                                           "level_step": None if step is None else {
                                               "date": str(changes[0][0]), "capacity_frac": changes[0][1]},
                                         "bic": round(chosen.bic, 2),
@@ -159,6 +163,15 @@ def _learn_one(problem: FitProblem, sc: Scenario, year: _Year, i: int, carrier: 
                                         "candidates_bic": {k: round(v, 2) for k, v in
                                                            chosen.candidates.items()}}}
     return model, info
+
+
+def _unplanned_stops(y: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Working days and weekends below :data:`STOP_FRAC` of their median: a firm's own
+    shutdowns, which no calendar knows; left out of the fit (counted in the summary)."""
+    plain = group < 7
+    if not plain.any():
+        return np.zeros(len(y), dtype=bool)
+    return plain & (y < STOP_FRAC * np.median(y[plain]))
 
 
 def _sizes(chosen: Selected, days: Days, pos: np.ndarray, changes: list[tuple], year: int,

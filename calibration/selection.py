@@ -108,34 +108,64 @@ def select(days: Days, terms: tuple[str, ...] = ("heating", "cooling"),
         Balance points searched [degC].
     """
     present = np.unique(days.group)
-    base = (days.group[:, None] == present[None, :]).astype(float) * days.capacity[:, None]
-    n, t = len(days.y), days.temp_c
+    n, t, cap, g = len(days.y), days.temp_c, days.capacity, len(present)
+    b = (days.group[:, None] == present[None, :]).astype(float) * cap[:, None]
     hgrid = _grid(*heating_range_c, t, -1) if "heating" in terms else np.array([])
     cgrid = _grid(*cooling_range_c, t, +1) if "cooling" in terms else np.array([])
-    options = [("none", None, None)] + [("heating", th, None) for th in hgrid] + [
-        ("cooling", None, tc) for tc in cgrid] + [
-        ("heating+cooling", th, tc) for th in hgrid for tc in cgrid if tc >= th]
-    best, families = None, {}
-    for name, th, tc in options:
-        cols = [base] + ([(days.capacity * np.maximum(th - t, 0.0))[:, None]] if th is not None else []) + (
-            [(days.capacity * np.maximum(t - tc, 0.0))[:, None]] if tc is not None else [])
-        x = np.hstack(cols)
-        coef, *_ = np.linalg.lstsq(x, days.y, rcond=None)
-        slopes = coef[len(present):]
-        if (slopes <= 0).any():
+    h = cap[:, None] * np.maximum(hgrid[None, :] - t[:, None], 0.0)  # [n, heating grid]
+    c = cap[:, None] * np.maximum(t[:, None] - cgrid[None, :], 0.0)  # [n, cooling grid]
+    pairs = [(i, j) for i in range(len(hgrid)) for j in range(len(cgrid)) if cgrid[j] >= hgrid[i]]
+    hi, ci = (np.array([p[k] for p in pairs], dtype=int) for k in (0, 1))
+    # every candidate's columns: the levels, then one heating and/or one cooling column
+    families = {"none": [np.zeros((1, n, 0))],
+                "heating": [h.T[:, :, None]], "cooling": [c.T[:, :, None]],
+                "heating+cooling": [np.stack([h[:, hi], c[:, ci]], axis=2).transpose(1, 0, 2)]}
+    # residuals below 1e-10 of the variance are rounding: noise-free data must not buy terms
+    floor = max(1e-10 * float(np.sum((days.y - days.y.mean()) ** 2)), 1e-300)
+    best, scores = None, {}
+    for name, (extra,) in families.items():
+        if extra.shape[0] == 0:
             continue
-        rss = float(np.sum((days.y - x @ coef) ** 2))
-        k = x.shape[1] + len(slopes)  # intercepts, slopes and one balance point per slope
-        bic = n * np.log(max(rss, 1e-300) / n) + k * np.log(n)
-        families[name] = min(families.get(name, np.inf), bic)
-        if best is None or bic < best[0]:
-            best = (bic, rss, name, th, tc, coef)
+        coef, rss = _batch_lstsq(b, extra, days.y)
+        k = g + 2 * extra.shape[2]  # levels, slopes, one balance point per slope
+        bic = n * np.log(np.maximum(rss, floor) / n) + k * np.log(n)
+        bic[(coef[:, g:] <= 0).any(axis=1)] = np.inf  # a slope <= 0 is no such response
+        m = int(np.argmin(bic))
+        if not np.isfinite(bic[m]):
+            continue
+        scores[name] = float(bic[m])
+        th = {"heating": hgrid[m] if len(hgrid) > m else None, "cooling": None,
+              "heating+cooling": hgrid[hi[m]] if pairs else None, "none": None}[name]
+        tc = {"cooling": cgrid[m] if len(cgrid) > m else None,
+              "heating+cooling": cgrid[ci[m]] if pairs else None}.get(name)
+        if best is None or bic[m] < best[0]:
+            best = (float(bic[m]), float(rss[m]), name, th, tc, coef[m])
     bic, rss, name, th, tc, coef = best
-    slopes = list(coef[len(present):])
-    return Selected(name, {GROUPS[g]: float(c) for g, c in zip(present, coef, strict=False)},
-                    th, float(slopes.pop(0)) if th is not None else 0.0,
-                    tc, float(slopes.pop(0)) if tc is not None else 0.0,
-                    float(bic), rss, n, families)
+    slopes = list(coef[g:])
+    return Selected(name, {GROUPS[p]: float(v) for p, v in zip(present, coef, strict=False)},
+                    None if th is None else float(th), float(slopes.pop(0)) if th is not None else 0.0,
+                    None if tc is None else float(tc), float(slopes.pop(0)) if tc is not None else 0.0,
+                    bic, rss, n, scores)
+
+
+def _batch_lstsq(base: np.ndarray, extra: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least squares of ``y`` on ``[base, extra[m]]`` for every candidate m at once.
+
+    ``base`` [n, g] is shared, ``extra`` [m, n, e] differs; the normal equations are built
+    from the shared blocks and solved as one stack (pseudo-inverse where singular).
+    Returns the coefficients [m, g + e] and the residual sums of squares [m].
+    """
+    m, _, e = extra.shape
+    g = base.shape[1]
+    a = np.empty((m, g + e, g + e))
+    a[:, :g, :g] = base.T @ base
+    cross = np.einsum("ng,mne->mge", base, extra)
+    a[:, :g, g:], a[:, g:, :g] = cross, cross.transpose(0, 2, 1)
+    a[:, g:, g:] = np.einsum("mne,mnf->mef", extra, extra)
+    rhs = np.concatenate([np.broadcast_to(base.T @ y, (m, g)), np.einsum("mne,n->me", extra, y)], axis=1)
+    coef = (np.linalg.pinv(a) @ rhs[:, :, None])[:, :, 0]
+    fitted = coef[:, :g] @ base.T + np.einsum("mne,me->mn", extra, coef[:, g:])
+    return coef, ((y[None, :] - fitted) ** 2).sum(axis=1)
 
 
 def hour_shapes(hourly: np.ndarray, weekday: np.ndarray, base: np.ndarray,
