@@ -5,7 +5,7 @@ serves one enterprise's heat bus, the calibration period's readings are summed t
 days and a change-point model is selected (``calibration.selection``: by BIC, over the
 intercept-only, 3P, 4P and 5P candidates); with hourly readings the time-of-week shape is
 learned from them too. The result becomes the enterprise's ``learned.<carrier>`` section
-(``twin.schema_enterprise.LearnedLoad``), its annual demand the model's total in the
+(``twin.schema.enterprise.LearnedLoad``), its annual demand the model's total in the
 simulated year, and the sizes of its dated capacity changes are re-estimated. All of it is
 scenario data: shifts, holidays, capacity changes, efficiency measures still act on it.
 """
@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from calibration.selection import GROUPS, Days, Selected, hour_shapes, level_step, select
-from calibration.setup import FitProblem
-from twin.enterprises import _profile_day, capacity_levels, day_kinds, learned_model
-from twin.inputs import site_weather, time_axis
-from twin.motors import electricity_factor
+from twin.catalog.motors import electricity_factor
+from twin.network.enterprises import _profile_day, capacity_levels, day_kinds, learned_model
+from twin.network.inputs import site_weather, time_axis
 from twin.physics.learned import day_terms
-from twin.scenario import validate
-from twin.schema import Scenario
-from twin.schema_enterprise import CapacityChange, LearnedLoad
+from twin.scenario.load import validate
+from twin.schema.enterprise import CapacityChange, LearnedLoad
+from twin.schema.scenario import Scenario
 from twin.units import fuels
 
 CAPACITY_ROUNDS = 5  # alternations of model fit and capacity sizes
@@ -43,8 +43,11 @@ class Learned:
     meters: set[str] = field(default_factory=set)  # meters whose model was learned
 
 
-def learn(problem: FitProblem) -> Learned:
-    """Learn every enterprise meter's model into ``problem.raw`` (in place)."""
+def learn(problem: Any) -> Learned:
+    """Learn every enterprise meter's model into ``problem.raw`` (in place).
+
+    ``problem`` is a ``calibration.setup.FitProblem`` (not imported: setup calls this).
+    """
     out = Learned()
     sc = validate(problem.raw, problem.source, problem.base_dir, allow_outside=True)
     calendar = _Year(sc)
@@ -80,7 +83,7 @@ class _Year:
         self.dates = pd.date_range(f"{self.sc.period.year}-01-01", periods=len(self.temp_c), freq="D")
 
 
-def _enterprise_of(sc: Scenario, problem: FitProblem, meter: str) -> tuple[int, str, float] | None:
+def _enterprise_of(sc: Scenario, problem: Any, meter: str) -> tuple[int, str, float] | None:
     """(enterprise index, carrier, factor from reading to the draw) of a meter, or None."""
     kind, _, rest = problem.data.targets[meter].partition(".")
     unit = problem.data.units[meter]
@@ -117,7 +120,7 @@ def _daily(series: pd.Series) -> tuple[pd.Series, pd.DataFrame | None]:
     return daily, hours.reindex(columns=range(24), fill_value=0.0).fillna(0.0)
 
 
-def _learn_one(problem: FitProblem, sc: Scenario, year: _Year, i: int, carrier: str,
+def _learn_one(problem: Any, sc: Scenario, year: _Year, i: int, carrier: str,
                series: pd.Series) -> tuple[LearnedLoad, dict]:
     """Select and fit one meter's model; returns the model and what was selected."""
     daily, hours = _daily(series)

@@ -41,7 +41,7 @@ from calibration.meters import load_meters  # noqa: E402
 from calibration.metrics import evaluate  # noqa: E402
 from calibration.spec import WeatherSpec  # noqa: E402
 from calibration.weather import build_weather  # noqa: E402
-from twin.scenario import load_scenario  # noqa: E402
+from twin.scenario.load import load_scenario  # noqa: E402
 
 
 def _fahrenheit(celsius: pd.Series) -> pd.Series:

@@ -35,7 +35,7 @@ from calibration.spec import WeatherSpec, spec_from_dict  # noqa: E402
 from calibration.targets import meter_series, resolve_targets  # noqa: E402
 from calibration.weather import build_weather, write_weather_csv  # noqa: E402
 from twin import run  # noqa: E402
-from twin.scenario import load_scenario  # noqa: E402
+from twin.scenario.load import load_scenario  # noqa: E402
 
 TEMPLATE = ROOT / "calibration" / "examples" / "cambridge"
 WEATHER = {"timezone": "UTC", "label": "end",

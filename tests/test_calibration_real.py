@@ -19,7 +19,7 @@ from calibration.examples.pv.prepare import prepare
 from calibration.fit import calibrate
 from calibration.spec import load_spec, spec_from_dict
 from calibration.weather import build_weather
-from twin.scenario import load_scenario
+from twin.scenario.load import load_scenario
 
 EXAMPLES = ROOT / "calibration" / "examples"
 
@@ -156,3 +156,13 @@ def test_default_learns_b19_and_meets_guideline_14_in_seconds(shared_data):
         for interval in ("hourly", "monthly"):
             stats = _stats(result, meter, "validation", interval)
             assert stats["standards"]["ashrae14"]["pass"], (meter, interval, stats)
+
+
+def test_worked_examples_say_where_their_data_comes_from_when_it_is_absent(tmp_path, capsys):
+    """Without the real data, the worked examples print one line per group and exit 2, no traceback."""
+    from calibration.examples.run_all import main
+
+    assert main(["pv", "yangzhong", "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2
+    assert "Sci. Data 9, 577" in err[0] and "Tianchi" in err[1]

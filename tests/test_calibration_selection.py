@@ -15,9 +15,9 @@ import yaml
 
 from calibration.fit import calibrate
 from calibration.selection import GROUPS, Days, hour_shapes, level_step, select
+from twin import run
 from twin.physics.learned import Calendar, LearnedModel, hourly_parts
-from twin.scenario import load_scenario
-from twin.simulation import run
+from twin.scenario.load import load_scenario
 
 BALANCE_TOL_C = 1.0
 RNG_SEED = 11
