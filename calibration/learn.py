@@ -151,6 +151,7 @@ def _learn_one(problem: Any, sc: Scenario, year: _Year, i: int, carrier: str,
     shapes = (None, None)
     if hours is not None:
         hpos = np.asarray((hours.index - year.dates[0]).days)
+        hours, hpos = hours[np.isin(hpos, pos)], hpos[np.isin(hpos, pos)]  # stops left out
         at = np.searchsorted(pos, hpos)  # whole days are days of the daily series
         base, weather = chosen.parts(Days(days.y[at], days.group[at], days.temp_c[at], days.capacity[at]))
         shapes = tuple(None if s is None else _rows(s) for s in hour_shapes(

@@ -159,7 +159,11 @@ def opendsm_cambridge(b: str, case: str, data: Path, folder: Path) -> dict:
         electricity = meter.endswith("_el")
         out[meter] = {}
         for kind in ("hourly", "daily"):
-            pred = opendsm_predict(kind, fit_frame[meter], temps[2019], temps[year], electricity)
+            try:
+                pred = opendsm_predict(kind, fit_frame[meter], temps[2019], temps[year], electricity)
+            except Exception as exc:  # noqa: BLE001 - OpenDSM's own failures are results here
+                out[meter][kind] = {"error": f"{type(exc).__name__}: {exc}"[:80]}
+                continue
             if kind == "daily":
                 pred = _spread(pred, temps[year].index)
             sim = pred.reindex(target_frame.index).to_frame(meter)
@@ -192,10 +196,12 @@ def cambridge_table(buildings: list[str], cases: list[str], data: Path, with_ope
                              _cell(st["monthly"]), f"{twin.seconds:.1f}"]
                     if meter in other:
                         h, d = other[meter]["hourly"], other[meter]["daily"]
-                        tally["opendsm_hourly"] += cc.passes(h)
-                        tally["opendsm_daily"] += d["monthly"]["standards"]["ashrae14"]["pass"]
-                        cells += [_cell(h["hourly"]) + (" ✓" if cc.passes(h) else ""),
-                                  _cell(h["monthly"]), _cell(d["monthly"])]
+                        tally["opendsm_hourly"] += "error" not in h and cc.passes(h)
+                        tally["opendsm_daily"] += "error" not in d and bool(
+                            d["monthly"]["standards"]["ashrae14"]["pass"])
+                        cells += ([f"failed ({h['error']})", "-"] if "error" in h else
+                                  [_cell(h["hourly"]) + (" ✓" if cc.passes(h) else ""), _cell(h["monthly"])])
+                        cells.append(f"failed ({d['error']})" if "error" in d else _cell(d["monthly"]))
                     else:
                         cells += ["-", "-", "-"]
                     rows.append(f"| {meter} | {case} | " + " | ".join(cells) + " |")
