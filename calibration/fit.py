@@ -4,6 +4,11 @@
 >>> result = calibrate("scenario.yaml", "meters/", "map.yaml", "spec.yaml")  # doctest: +SKIP
 >>> result.fitted, result.metrics["meters"]["b0_el"]["validation"]["hourly"]["after"]
 
+By default (a spec without ``free``) the enterprise meters' demand models are first
+learned from the readings (``calibration.learn``: a change-point model chosen by BIC,
+written into the scenario), and only the fields left free (a PV array's derate ...) are
+fitted as below; with none left, the fit is a single evaluation.
+
 Objective: the residuals (simulated - measured) of every meter over the calibration period,
 at the fit interval, each meter's divided by its measured mean and by the square root of its
 number of readings, plus one residual per meter of w x its mean bias over its measured
