@@ -21,7 +21,7 @@ import pandas as pd
 
 from calibration.selection import GROUPS, Days, Selected, hour_shapes, level_step, select
 from twin.catalog.motors import electricity_factor
-from twin.network.enterprises import _profile_day, capacity_levels, day_kinds, learned_model
+from twin.network.enterprises import capacity_levels, day_kinds, learned_model, profile_day
 from twin.network.inputs import site_weather, time_axis
 from twin.physics.learned import day_terms
 from twin.scenario.load import validate
@@ -131,7 +131,7 @@ def _learn_one(problem: Any, sc: Scenario, year: _Year, i: int, carrier: str,
     pos = np.asarray((pos - year.dates[0]).days)
     pos_ok = (pos >= 0) & (pos < len(kinds))
     daily, pos = daily[pos_ok], pos[pos_ok]
-    weekday = _profile_day(year.dates.day_of_week.to_numpy(), kinds)
+    weekday = profile_day(year.dates.day_of_week.to_numpy(), kinds)
     group = np.array([GROUP_OF_KIND.get(k, w) for k, w in zip(kinds, weekday, strict=True)])
     stopped = _unplanned_stops(daily.to_numpy(), group[pos])
     daily, pos = daily[~stopped], pos[~stopped]
@@ -226,7 +226,7 @@ def _store(ent: dict, e, carrier: str, model: LearnedLoad, info: dict, year: _Ye
         "capacity_changes": [CapacityChange(date=d, capacity_frac=s) for d, s in info["changes"]]})})
     capacity = capacity_levels(len(kinds), year.sc.period.year, [sized])[:, 0]
     physics = learned_model(model, 0.0, 0, 24)
-    weekday = _profile_day(year.dates.day_of_week.to_numpy(), kinds)
+    weekday = profile_day(year.dates.day_of_week.to_numpy(), kinds)
     day, weather = day_terms(physics, weekday, kinds, year.temp_c)
     reference = round(max(float(((day + weather) * capacity).sum()), 1e-6), 6)
     ent["learned"] = {**(ent.get("learned") or {}), carrier: {**model.model_dump(mode="json"),

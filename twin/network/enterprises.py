@@ -157,7 +157,7 @@ def _apply_learned(ents: list[Enterprise], parts: DemandParts, p: DemandParams, 
     for i, e in enumerate(ents):
         if e.learned is None:
             continue
-        cal = learned.Calendar(_profile_day(weekday_h, kind_h[:, i]), d.hour_of_day, kind_h[:, i],
+        cal = learned.Calendar(profile_day(weekday_h, kind_h[:, i]), d.hour_of_day, kind_h[:, i],
                                day_temp[day], d.level_h[:, i], d.capacity_h[:, i])
         for model, annual, fixed, per_level in (
                 (e.learned.electricity, p.electricity_mwh[i], parts.el_fixed, parts.el_per_level),
@@ -168,7 +168,7 @@ def _apply_learned(ents: list[Enterprise], parts: DemandParts, p: DemandParams, 
                     cal, annual)
 
 
-def _profile_day(weekday: np.ndarray, kind: np.ndarray) -> np.ndarray:
+def profile_day(weekday: np.ndarray, kind: np.ndarray) -> np.ndarray:
     """The weekday whose energy and shape a day takes: a weekend worked takes a Wednesday's,
     a weekday off a Sunday's (Chinese make-up working days and bridge days)."""
     out = np.where((kind == "workday") & (weekday >= 5), 2, weekday)
