@@ -6,6 +6,7 @@ evaluation budgets); calibration/examples/run_all.py runs the full ones.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
