@@ -6,7 +6,6 @@ evaluation budgets); calibration/examples/run_all.py runs the full ones.
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -136,16 +135,15 @@ def test_cambridge_b19_gas_with_timer_and_felt_temperature(shared_data):
     assert monthly["cv_rmse"] <= 0.15 and abs(monthly["nmbe"]) <= 0.05, monthly
 
 
-def test_default_learns_b19_and_meets_guideline_14_in_seconds(shared_data):
+def test_default_learns_b19_and_meets_guideline_14(shared_data):
     """No free fields: both meters' models learned from January-September (a tuning
-    building); October-December meets Guideline 14 hourly and monthly, in < 15 s."""
+    building); October-December meets Guideline 14 hourly and monthly (the seconds it
+    takes are a benchmark figure: scripts/bench_opendsm.py)."""
     folder = shared_data / "meters" / "cambridge"
     spec = _spec(EXAMPLES / "cambridge" / "spec_b19.yaml", folder / "metoffice_bedford_weather_2019.csv")
     spec = replace(spec, free={})
-    started = time.perf_counter()
     result = calibrate(EXAMPLES / "cambridge" / "scenario.yaml", folder,
                        EXAMPLES / "cambridge" / "map_b19.yaml", spec)
-    assert time.perf_counter() - started < 15
     models = result.summary["models"]
     assert models["b19_gas"]["model"] == "3P heating" and models["b19_el"]["model"] != "mean only"
     for meter in ("b19_el", "b19_gas"):

@@ -172,7 +172,6 @@ def test_calibrate_without_a_spec_learns_the_model(learned_case):
     learned = result.overlay["enterprises"][0]["learned"]["electricity"]
     assert learned["heating_mwh_per_k"] == pytest.approx(0.25, rel=0.1)
     assert learned["day_mwh"][2] == pytest.approx(3.0, rel=0.05)
-    assert result.summary["seconds"] < 15
 
 
 def test_learned_model_still_answers_what_ifs(learned_case, write_scenario):
