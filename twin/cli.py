@@ -75,12 +75,27 @@ def _parser() -> argparse.ArgumentParser:
     ])
     for plugin in entry_points(group="park_twin.commands"):  # e.g. calibrate (calibration/)
         plugin.load()(sub)
+    _command(sub, "sweep", "run the cross product of varied inputs (and Monte Carlo draws) on Dask",
+             _sweep, [("file", {"metavar": "FILE"}), *_EXPLORE_ARGS,
+                      ("--vary", {"action": "append", "required": True, "metavar": "FIELD=VALUES",
+                                  "help": "assets[pv_roof].p_dc_mw=4,8,12 | 4:16:4 | normal(8,1); repeatable"}),
+                      ("--seeds", {"type": int, "default": 1, "help": "seeds per combination (failures, weather)"}),
+                      ("--draws", {"type": int, "default": 0, "help": "Monte Carlo draws of the distributions"}),
+                      ("--sample-seed", {"type": int, "help": "seed of the draws (default: the file's)"})])
     _command(sub, "bench", "time a full-year run against one pvlib ModelChain year", _bench, [
         ("--scenario", {"default": None, "metavar": "FILE"}),
         ("--repeat", {"type": int, "default": 5}),
         ("--scales", {"default": "1,4,16", "help": "park scale factors to time"}),
     ])
     return parser
+
+
+_EXPLORE_ARGS = [
+    ("--out", {"required": True, "metavar": "DIR"}),
+    ("--year", {"type": int, "help": "measures in service and grid factors of YEAR"}),
+    ("--workers", {"type": int, "help": "local Dask workers (default: one per core; 0: this process)"}),
+    ("--scheduler", {"metavar": "ADDRESS", "help": "an existing Dask scheduler, e.g. tcp://host:8786"}),
+]
 
 
 def _command(sub, name: str, help_text: str, handler: Callable, args: list) -> None:
@@ -198,6 +213,19 @@ def _mac(args: argparse.Namespace) -> int:
 
     points = mac_curve(load_scenario(args.file), year=args.year, progress=None if args.json else _progress)
     print(json.dumps([p.to_dict() for p in points]) if args.json else format_mac(points))
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from twin.explore.output import format_summary, write_sweep
+    from twin.explore.pool import Pool
+    from twin.explore.sweep import plan, sweep
+
+    plan(args.file, args.vary, args.seeds, args.draws, args.sample_seed)  # bad input: exit 2, nothing runs
+    with Pool(args.workers, args.scheduler, bar=True) as pool:
+        s = sweep(args.file, args.vary, args.seeds, args.draws, args.sample_seed, args.year, pool)
+    print(format_summary(s))
+    print(f"runs written to {write_sweep(s, args.out)}/runs.parquet")
     return 0
 
 
