@@ -78,7 +78,7 @@ def test_a_failed_run_is_recorded_and_the_sweep_goes_on(monkeypatch):
 
 
 @pytest.mark.parametrize("vary, field", [
-    (f"assets[pv_x].p_dc_mw=4", "assets[pv_x].p_dc_mw (id pv_x)"),
+    ("assets[pv_x].p_dc_mw=4", "assets[pv_x].p_dc_mw (id pv_x)"),
     (f"{PV}=-1,4", f"{PV} (id pv_roof)"),
     ("grid.import_mw=1,2", "grid.import_mw"),
     ("grid.import_max_mw=normal(1,-1)", "grid.import_max_mw"),
