@@ -55,7 +55,7 @@ class Field:
         """Changes that give this field ``value``, as a mapping to deep-merge over the file."""
         out: dict = {}
         for target, base in zip(self.targets, self.bases or (None,) * len(self.targets), strict=True):
-            v = float(base) * float(value) if self.scale else _plain(value)
+            v = float(base) * float(value) if self.scale else plain(value)
             out = _merge(out, _nest(target, v))
         return out
 
@@ -204,6 +204,6 @@ def _tidy(x: float) -> float | int:
     return int(r) if r == int(r) and abs(r) < 2**53 else r
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """numpy scalars as Python ones, so overlays validate and pickle plainly."""
     return value.item() if isinstance(value, np.generic) else value

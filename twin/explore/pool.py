@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 Progress = Callable[[int, int], None] | None  # (done, total)
@@ -100,6 +101,16 @@ class Pool:
         if self.client is None:
             return {"local": _rss_mb()}
         return {k: float(v) for k, v in self.client.run(_rss_mb).items()}
+
+
+@contextmanager
+def using(pool: Pool | None, workers: int | None = None) -> Iterator[Pool]:
+    """``pool`` as it is, or a new one of ``workers`` closed at the end."""
+    if pool is not None:
+        yield pool
+        return
+    with Pool(workers=workers) as own:
+        yield own
 
 
 def _rss_mb() -> float:

@@ -22,8 +22,8 @@ import pandas as pd
 
 import twin
 from twin.errors import InputError
-from twin.explore.fields import Field, Spec, parse_vary
-from twin.explore.pool import Pool, Progress
+from twin.explore.fields import Field, Spec, parse_vary, plain
+from twin.explore.pool import Pool, Progress, using
 from twin.grid_path import year_overrides
 from twin.measures import apply_measures
 from twin.scenario import deep_merge
@@ -130,18 +130,19 @@ def sweep(file: str, vary: Sequence[str], seeds: int = 1, draws: int = 0, sample
           progress: Progress = None) -> Sweep:
     """Run every case of :func:`plan` on ``pool`` (or a new one of ``workers``)."""
     specs, cases, evaluator = plan(file, vary, seeds, draws, sample_seed)
-    evaluator = Evaluator(file, evaluator.fields, year)
-    own = pool is None
-    pool = Pool(workers=workers) if own else pool
-    try:
-        if own:
-            pool.__enter__()
-        rows = pool.map(evaluator, cases, progress)
-        memory = pool.worker_memory_mb()
-    finally:
-        if own:
-            pool.__exit__()
+    with using(pool, workers) as p:
+        rows = p.map(Evaluator(file, evaluator.fields, year), cases, progress)
+        memory = p.worker_memory_mb()
     return Sweep(file, specs, pd.DataFrame(rows), memory)
+
+
+def run_inputs(file: str, fields: Sequence[Field], inputs: pd.DataFrame, seed: int, year: int | None = None,
+               pool: Pool | None = None, progress: Progress = None) -> pd.DataFrame:
+    """Run each row of ``inputs`` (one column per field path) with ``seed``: a table as a sweep's."""
+    cases = [Case(n, tuple((f.path, plain(row[f.path])) for f in fields), seed)
+             for n, (_, row) in enumerate(inputs.iterrows())]
+    with using(pool) as p:
+        return pd.DataFrame(p.map(Evaluator(file, tuple(fields), year), cases, progress))
 
 
 def _check_plan(file: str, specs: list[Spec], seeds: int, draws: int) -> None:
