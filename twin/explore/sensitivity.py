@@ -121,3 +121,8 @@ def _runs(dists: dict, unit: np.ndarray, evaluate: Evaluate) -> pd.DataFrame:
     inputs = pd.DataFrame({k: d.ppf(u[:, i]) for i, (k, d) in enumerate(dists.items())})
     runs = evaluate(inputs)
     return pd.concat([inputs, runs.drop(columns=[c for c in inputs if c in runs])], axis=1)
+
+
+def _empty(dists: dict, columns: list[str]) -> pd.DataFrame:
+    """Indices left blank: an output with a failed run has none."""
+    return pd.DataFrame(np.nan, index=list(dists), columns=columns)
