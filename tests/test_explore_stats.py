@@ -82,3 +82,18 @@ def test_morris_and_tornado_rank_ishigami():
     # y = 3 x1 + x2: swings 3 * (0.8 - -0.8) = 4.8 and 0.9 - 0.1 = 0.8, largest first
     assert t["input"].tolist() == ["x1", "x2"]
     assert t["swing"].tolist() == pytest.approx([4.8, 0.8]) and t["base"].iloc[0] == pytest.approx(0.5)
+
+
+def test_sensitivity_command_ranks_the_grid_factor(tmp_path, capsys):
+    from twin.cli import main
+
+    out = tmp_path / "sens"
+    mini = str(SCENARIOS / "mini.yaml")
+    assert main(["sensitivity", mini, "--vary", "grid.emission_factor.t_co2_per_mwh=uniform(0.4,0.8)",
+                 "--vary", "assets[battery].e_max_mwh=uniform(3,5)", "--n", "2", "--workers", "0",
+                 "--out", str(out)]) == 0
+    torn = pd.read_csv(out / "tornado.csv")
+    co2 = torn[torn["output"] == "operating_cost_cny_per_yr"]
+    assert len(co2) == 2 and co2["swing"].iloc[0] >= co2["swing"].iloc[1]
+    idx = pd.read_csv(out / "indices.csv")
+    assert {"output", "input", "mu_star"} <= set(idx) and len(idx) == 6

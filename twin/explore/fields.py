@@ -99,7 +99,7 @@ def parse_values(text: str, path: str, file: str) -> tuple:
         if step <= 0 or stop < start:
             raise InputError(Problem(file, path, f"range {text!r}: expected start <= stop and step > 0"))
         n = int(math.floor((stop - start) / step + 1e-9)) + 1
-        return tuple(_tidy(start + i * step) for i in range(n))
+        return tuple(tidy(start + i * step) for i in range(n))
     items = [s.strip() for s in text.split(",")]
     if not text or any(not s for s in items):
         raise InputError(Problem(file, path, f"values {text!r}: expected V1,V2,... or start:stop:step"))
@@ -198,7 +198,7 @@ def _positive(x: float, what: str) -> None:
         raise ValueError(f"{what} must be > 0")
 
 
-def _tidy(x: float) -> float | int:
+def tidy(x: float) -> float | int:
     """Range values without float dust (0.1 * 3 -> 0.3), integers as int."""
     r = round(x, 12)
     return int(r) if r == int(r) and abs(r) < 2**53 else r

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from twin.explore.optimise import Optimum
+from twin.explore.sensitivity import Sensitivity
 from twin.explore.stats import convergence, metric_columns, pass_probability, percentiles
 from twin.explore.sweep import Sweep
 from twin.files import write_folder
@@ -59,3 +61,39 @@ def format_summary(s: Sweep, top: int = 8) -> str:
 
 def _plain(x):
     return None if pd.isna(x) else x.item() if hasattr(x, "item") else str(x)
+
+
+def write_optimum(o: Optimum, out_dir: str | Path) -> Path:
+    """best.json (the plan and its results), trials.parquet (every plan run), front.csv."""
+
+    def fill(folder: Path) -> None:
+        o.trials.to_parquet(folder / "trials.parquet", index=False)
+        o.front.to_csv(folder / "front.csv", index=False)
+        best = {"sizes": o.sizes, "best": o.best}
+        (folder / "best.json").write_text(json.dumps(best, indent=2, default=_plain) + "\n", encoding="utf-8")
+
+    return write_folder(out_dir, fill)
+
+
+def format_optimum(o: Optimum) -> str:
+    """The best plan, its cost and core indicator, and the size of the search."""
+    lines = [f"{len(o.trials)} plans run, {len(o.front)} on the cost-carbon front"]
+    if o.best is None:
+        return "\n".join([*lines, "no plan in the ranges meets the core indicator"])
+    b = o.best
+    lines += [f"{k} = {b[k]:g}" for k in o.sizes]
+    lines += [f"pv_cost_cny = {b['pv_cost_cny']:,.0f}",
+              f"carbon_per_energy = {b['carbon_per_energy_t_co2_per_tce']:.4f} "
+              f"(threshold {b['carbon_per_energy_threshold']:.4f})"]
+    return "\n".join(lines)
+
+
+def write_sensitivity(s: Sensitivity, tornado: pd.DataFrame, out_dir: str | Path) -> Path:
+    """indices.csv (one row per output and input), tornado.csv and runs.parquet."""
+
+    def fill(folder: Path) -> None:
+        s.long().to_csv(folder / "indices.csv", index=False)
+        tornado.to_csv(folder / "tornado.csv", index=False)
+        s.runs.to_parquet(folder / "runs.parquet", index=False)
+
+    return write_folder(out_dir, fill)
