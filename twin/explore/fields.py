@@ -207,3 +207,18 @@ def tidy(x: float) -> float | int:
 def plain(value: Any) -> Any:
     """numpy scalars as Python ones, so overlays validate and pickle plainly."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+SIZE_SUFFIXES = ("_mw", "_mwh", "_mwp")
+
+
+def size_paths(scenario) -> dict[str, float]:
+    """Numeric size fields of the assets (``assets[id].p_dc_mw``...) and the grid link, with their values."""
+    out = {f"grid.{k}": float(v) for k, v in scenario.grid if k.endswith(SIZE_SUFFIXES) and _number(v)}
+    for a in scenario.assets:
+        out.update({f"assets[{a.id}].{k}": float(v) for k, v in a if k.endswith(SIZE_SUFFIXES) and _number(v)})
+    return out
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and v > 0

@@ -45,6 +45,7 @@ class Evaluator:
     file: str
     fields: tuple[Field, ...]
     year: int | None = None
+    monthly: bool = False  # add monthly grid import and renewable generation (for Monte Carlo bands)
 
     def overlay(self, values: dict[str, Any]) -> dict:
         """The scenario changes that set every field to its value."""
@@ -58,22 +59,45 @@ class Evaluator:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # library notices, as the command line does
-                a = assess_case(self.file, self.overlay(dict(case.values)), case.seed, self.year)
+                r, a = run_case(self.file, self.overlay(dict(case.values)), case.seed, self.year)
         except Exception as exc:  # noqa: BLE001 - a failed run is a row of the table, the sweep goes on
             row["error"] = _error_text(exc)
             return row
         row.update(a.kpis)
         row.update(a.summary())
+        if self.monthly:
+            row.update(monthly_columns(r))
         row["error"] = None
         return row
 
 
-def assess_case(file: str, overlay: dict, seed: int, year: int | None) -> twin.Assessment:
+def run_case(file: str, overlay: dict, seed: int, year: int | None) -> tuple[twin.Results, twin.Assessment]:
     """Load ``file`` with ``overlay``, apply the measures in service by ``year``, run and assess."""
     sc = twin.load_scenario(file, overrides=overlay or None)
     factors = year_overrides(sc, year) if year is not None else None
     end = apply_measures(sc, year=year) if sc.measures else sc
-    return twin.assess(twin.run(end, seed=seed), factor_overrides=factors, year=year)
+    r = twin.run(end, seed=seed)
+    return r, twin.assess(r, factor_overrides=factors, year=year)
+
+
+def assess_case(file: str, overlay: dict, seed: int, year: int | None) -> twin.Assessment:
+    """The assessment of :func:`run_case`."""
+    return run_case(file, overlay, seed, year)[1]
+
+
+MONTHLY = {"grid_import_mwh": ("grid_import",), "renewable_generation_mwh": ("pv", "wind")}
+
+
+def monthly_columns(r: twin.Results) -> dict[str, float]:
+    """Monthly sums of grid import and on-site PV and wind [MWh], as ``monthly.NAME.YYYY-MM`` columns."""
+    months = r.index.strftime("%Y-%m")
+    out = {}
+    for name, roles in MONTHLY.items():
+        ports = np.isin(r.port_role, roles)
+        hourly = np.abs(r.flows[:, ports]).sum(axis=1)
+        for m, v in pd.Series(hourly).groupby(months.to_numpy(), sort=True).sum().items():
+            out[f"monthly.{name}.{m}"] = float(v)
+    return out
 
 
 @dataclass
@@ -91,8 +115,8 @@ class Sweep:
         return [s.field.path for s in self.specs]
 
 
-def plan(file: str, vary: Sequence[str], seeds: int = 1, draws: int = 0,
-         sample_seed: int | None = None) -> tuple[list[Spec], list[Case], Evaluator]:
+def plan(file: str, vary: Sequence[str], seeds: int = 1, draws: int = 0, sample_seed: int | None = None,
+         paired_seeds: bool = False) -> tuple[list[Spec], list[Case], Evaluator]:
     """Parse and check everything before anything runs; InputError names file and field.
 
     Parameters
@@ -107,16 +131,21 @@ def plan(file: str, vary: Sequence[str], seeds: int = 1, draws: int = 0,
         Monte Carlo draws of the distribution fields (required when there are any).
     sample_seed : int, optional
         Seed of the draws (default: the file's seed).
+    paired_seeds : bool
+        Give draw d the seed file + d instead of crossing draws with ``seeds``.
     """
     sc = twin.load_scenario(file)
     specs = [parse_vary(v, sc, file) for v in vary]
     _check_plan(file, specs, seeds, draws)
     draws_of = _draws(specs, draws, sc.seed if sample_seed is None else sample_seed)
     fixed = [s for s in specs if not s.random]
-    combos = itertools.product(*(s.values for s in fixed), range(sc.seed, sc.seed + seeds), range(max(draws, 1)))
+    # paired: draw d runs with seed file+d (failures and weather drawn with the inputs)
+    seed_list = [None] if paired_seeds else range(sc.seed, sc.seed + seeds)
+    combos = itertools.product(*(s.values for s in fixed), seed_list, range(max(draws, 1)))
     cases = []
     for n, combo in enumerate(combos):
         *vals, seed, d = combo
+        seed = sc.seed + d if seed is None else seed
         values = {s.field.path: v for s, v in zip(fixed, vals, strict=True)}
         values.update({path: float(column[d]) for path, column in draws_of.items()})
         cases.append(Case(n, tuple((s.field.path, values[s.field.path]) for s in specs), seed))
@@ -127,11 +156,11 @@ def plan(file: str, vary: Sequence[str], seeds: int = 1, draws: int = 0,
 
 def sweep(file: str, vary: Sequence[str], seeds: int = 1, draws: int = 0, sample_seed: int | None = None,
           year: int | None = None, pool: Pool | None = None, workers: int | None = None,
-          progress: Progress = None) -> Sweep:
+          progress: Progress = None, monthly: bool = False, paired_seeds: bool = False) -> Sweep:
     """Run every case of :func:`plan` on ``pool`` (or a new one of ``workers``)."""
-    specs, cases, evaluator = plan(file, vary, seeds, draws, sample_seed)
+    specs, cases, evaluator = plan(file, vary, seeds, draws, sample_seed, paired_seeds)
     with using(pool, workers) as p:
-        rows = p.map(Evaluator(file, evaluator.fields, year), cases, progress)
+        rows = p.map(Evaluator(file, evaluator.fields, year, monthly), cases, progress)
         memory = p.worker_memory_mb()
     return Sweep(file, specs, pd.DataFrame(rows), memory)
 
