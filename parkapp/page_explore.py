@@ -22,14 +22,15 @@ import yaml
 
 from parkapp import state
 from parkapp.page_results import plot_config
-from twin import charts_explore
 from twin.errors import InputError
-from twin.explore import Pool, sweep
 from twin.explore.fields import size_paths
 from twin.explore.optimise import CARBON, COST, optimise
+from twin.explore.pool import Pool
 from twin.explore.sensitivity import scenario_evaluator, tornado
 from twin.explore.stats import convergence, pass_probability, percentiles
-from twin.i18n import kpi_display, kpi_label, t
+from twin.explore.sweep import sweep
+from twin.present import charts_explore
+from twin.present.i18n import kpi_display, kpi_label, t
 
 MAX_AXIS = 5  # values per grid axis (25 runs at most)
 MAX_DRAWS = 40
@@ -175,10 +176,10 @@ def _tornado(file: str, seed: int, year: int | None, lang: str) -> None:
         st.info(t("ui.explore_no_inputs", lang))
         return
     if st.button(t("ui.explore_run_tornado", lang, n=2 * len(vary) + 1), key="run_tornado"):
-        import twin
         from twin.explore.fields import parse_vary
+        from twin.scenario.load import load_scenario
 
-        sc = twin.load_scenario(file)
+        sc = load_scenario(file)
         specs = [parse_vary(v, sc, file) for v in vary]
 
         def work(pool: Pool, tick) -> pd.DataFrame:

@@ -6,8 +6,9 @@ import pytest
 import yaml
 from conftest import SCENARIOS
 
-from twin.explore import Pool, sweep
 from twin.explore.optimise import CARBON, COST, objective, optimise, pareto_front
+from twin.explore.pool import Pool
+from twin.explore.sweep import sweep
 
 PV, BAT = "assets[pv_roof].p_dc_mw", "assets[battery].e_max_mwh"
 

@@ -9,9 +9,9 @@ import yaml
 from conftest import SCENARIOS
 from scipy import stats
 
-from twin.explore import sweep
 from twin.explore.sensitivity import morris, sobol, tornado
 from twin.explore.stats import convergence, pass_probability, percentiles
+from twin.explore.sweep import sweep
 
 
 def test_percentiles_and_probability_by_hand():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pandas as pd
 import pytest
 import yaml
@@ -9,8 +11,8 @@ from conftest import SCENARIOS
 
 import twin
 from twin.cli import main
-from twin.explore import sweep
 from twin.explore.fields import parse_values, parse_vary
+from twin.explore.sweep import sweep
 
 MINI = str(SCENARIOS / "mini.yaml")
 PV = "assets[pv_roof].p_dc_mw"
@@ -63,14 +65,15 @@ def test_seeds_follow_the_file_seed():
 
 
 def test_a_failed_run_is_recorded_and_the_sweep_goes_on(monkeypatch):
-    real = twin.run
+    module = importlib.import_module("twin.explore.sweep")  # the package exports its function sweep
+    real = module.run
 
     def flaky(scenario, seed=None):
         if next(a for a in scenario.assets if a.id == "pv_roof").p_dc_mw == 6:
             raise RuntimeError("solver fell over")
         return real(scenario, seed=seed)
 
-    monkeypatch.setattr(twin, "run", flaky)
+    monkeypatch.setattr(module, "run", flaky)
     t = sweep(MINI, [f"{PV}=4,6,8"], workers=0).table
     assert t["error"].tolist()[1] == "RuntimeError: solver fell over"
     assert t["error"].isna().tolist() == [True, False, True]

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from scipy import stats
 
 from twin.errors import InputError, Problem
-from twin.scenario import deep_merge
+from twin.scenario.merge import deep_merge
 
 _SEGMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z0-9_.\-*]+)\])?$")
 _DIST = re.compile(r"^(normal|uniform|triangular|lognormal)\((.*)\)$")

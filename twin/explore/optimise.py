@@ -91,13 +91,13 @@ def optimise(file: str, sizes: Sequence[str], year: int | None = None, generatio
     seed : int
         Seed of the search (the runs keep the file's seed).
     """
-    import twin
+    from twin.scenario.load import load_scenario
 
-    sc = twin.load_scenario(file)
+    sc = load_scenario(file)
     dims = [parse_size(s, sc, file) for s in sizes]
     for d in dims:  # bad sizes fail before the search
         for v in (d.low, d.high):
-            twin.load_scenario(file, overrides=d.field.overlay(v))
+            load_scenario(file, overrides=d.field.overlay(v))
     base = assess_case(file, {}, sc.seed, year)
     if base.core.threshold is None:
         raise InputError(Problem(file, "indicators.thresholds.carbon_per_energy",

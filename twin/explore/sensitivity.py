@@ -131,18 +131,18 @@ def _empty(dists: dict, columns: list[str]) -> pd.DataFrame:
 def run_sensitivity(file: str, vary: Sequence[str], method: str = "morris", n: int = 10, year: int | None = None,
                     pool: Pool | None = None, outputs: Sequence[str] = OUTPUTS) -> tuple[Sensitivity, pd.DataFrame]:
     """Indices and the tornado of a scenario's named inputs (``FIELD=DISTRIBUTION``), on ``pool``."""
-    import twin
     from twin.errors import InputError, Problem
     from twin.explore.fields import parse_vary
+    from twin.scenario.load import load_scenario
 
-    sc = twin.load_scenario(file)
+    sc = load_scenario(file)
     specs = [parse_vary(v, sc, file) for v in vary]
     fixed = [s.field.path for s in specs if not s.random]
     if fixed:
         raise InputError(Problem(file, fixed[0], "sensitivity needs a distribution, e.g. uniform(low,high)"))
     for s in specs:  # bad values fail before anything runs
         for q in (_EDGE, 0.5, 1 - _EDGE):
-            twin.load_scenario(file, overrides=s.field.overlay(float(s.dist.ppf(q))))
+            load_scenario(file, overrides=s.field.overlay(float(s.dist.ppf(q))))
     evaluate = scenario_evaluator(file, specs, sc.seed, year, pool)
     dists = {s.field.path: s.dist for s in specs}
     run = sobol if method == "sobol" else morris

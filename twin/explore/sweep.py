@@ -1,11 +1,11 @@
 """Sweeps: the cross product of varied inputs, seeds and Monte Carlo draws, one table row per run.
 
->>> from twin.explore import sweep
+>>> from twin.explore.sweep import sweep
 >>> s = sweep("scenarios/mini.yaml", ["assets[pv_roof].p_dc_mw=4,8"], workers=0)  # doctest: +SKIP
 >>> s.table[["assets[pv_roof].p_dc_mw", "seed", "co2_net_t", "error"]]  # doctest: +SKIP
 
 Each run loads the file with its overlay through the scenario's own merge and validation
-(:func:`twin.load_scenario` with ``overrides``), applies the measures in service by ``year``
+(:func:`twin.scenario.load.load_scenario` with ``overrides``), applies the measures in service by ``year``
 (all when None), simulates and assesses it. A run that fails keeps its row, with the error.
 """
 
@@ -20,13 +20,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import twin
+from twin.accounts.grid_path import year_overrides
+from twin.appraisal.assessment import Assessment, assess
+from twin.economics.run import run
 from twin.errors import InputError
 from twin.explore.fields import Field, Spec, parse_vary, plain
 from twin.explore.pool import Pool, Progress, using
-from twin.grid_path import year_overrides
-from twin.measures import apply_measures
-from twin.scenario import deep_merge
+from twin.kernel.results import Results
+from twin.scenario.load import load_scenario
+from twin.scenario.measures import apply_measures
+from twin.scenario.merge import deep_merge
 
 
 @dataclass(frozen=True)
@@ -71,16 +74,16 @@ class Evaluator:
         return row
 
 
-def run_case(file: str, overlay: dict, seed: int, year: int | None) -> tuple[twin.Results, twin.Assessment]:
+def run_case(file: str, overlay: dict, seed: int, year: int | None) -> tuple[Results, Assessment]:
     """Load ``file`` with ``overlay``, apply the measures in service by ``year``, run and assess."""
-    sc = twin.load_scenario(file, overrides=overlay or None)
+    sc = load_scenario(file, overrides=overlay or None)
     factors = year_overrides(sc, year) if year is not None else None
     end = apply_measures(sc, year=year) if sc.measures else sc
-    r = twin.run(end, seed=seed)
-    return r, twin.assess(r, factor_overrides=factors, year=year)
+    r = run(end, seed=seed)
+    return r, assess(r, factor_overrides=factors, year=year)
 
 
-def assess_case(file: str, overlay: dict, seed: int, year: int | None) -> twin.Assessment:
+def assess_case(file: str, overlay: dict, seed: int, year: int | None) -> Assessment:
     """The assessment of :func:`run_case`."""
     return run_case(file, overlay, seed, year)[1]
 
@@ -88,7 +91,7 @@ def assess_case(file: str, overlay: dict, seed: int, year: int | None) -> twin.A
 MONTHLY = {"grid_import_mwh": ("grid_import",), "renewable_generation_mwh": ("pv", "wind")}
 
 
-def monthly_columns(r: twin.Results) -> dict[str, float]:
+def monthly_columns(r: Results) -> dict[str, float]:
     """Monthly sums of grid import and on-site PV and wind [MWh], as ``monthly.NAME.YYYY-MM`` columns."""
     months = r.index.strftime("%Y-%m")
     out = {}
@@ -134,7 +137,7 @@ def plan(file: str, vary: Sequence[str], seeds: int = 1, draws: int = 0, sample_
     paired_seeds : bool
         Give draw d the seed file + d instead of crossing draws with ``seeds``.
     """
-    sc = twin.load_scenario(file)
+    sc = load_scenario(file)
     specs = [parse_vary(v, sc, file) for v in vary]
     _check_plan(file, specs, seeds, draws)
     draws_of = _draws(specs, draws, sc.seed if sample_seed is None else sample_seed)
@@ -199,7 +202,7 @@ def _check_values(file: str, specs: list[Spec], cases: list[Case], ev: Evaluator
         numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in seen)
         for v in sorted({min(seen), max(seen)}) if numeric else list(dict.fromkeys(map(repr, seen))):
             value = v if numeric else seen[[repr(x) for x in seen].index(v)]
-            twin.load_scenario(file, overrides=s.field.overlay(value))
+            load_scenario(file, overrides=s.field.overlay(value))
 
 
 def _error_text(exc: Exception) -> str:
