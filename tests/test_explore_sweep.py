@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 
 import pandas as pd
 import pytest
@@ -100,6 +101,10 @@ def test_cli_writes_table_and_summary(tmp_path, capsys):
     t = pd.read_parquet(out / "runs.parquet")
     assert len(t) == 2 and {PV, "seed", "co2_net_t", "pv_cost_cny", "clean_energy_share_passed", "error"} <= set(t)
     assert {p.name for p in out.iterdir()} >= {"runs.parquet", "summary.json", "percentiles.csv", "indicators.csv"}
+    text = (out / "summary.json").read_text(encoding="utf-8")
+    summary = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in summary.json"))  # strict JSON
+    assert summary["runs"] == 2 and summary["errors"] == 0
+    assert summary["percentiles"]["co2_net_t"]["p50"] == pytest.approx(t["co2_net_t"].median())
 
 
 def test_two_dask_workers_give_the_table_of_one_process():

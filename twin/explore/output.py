@@ -35,7 +35,7 @@ def write_sweep(s: Sweep, out_dir: str | Path) -> Path:
     def fill(folder: Path) -> None:
         t = s.table
         t.to_parquet(folder / "runs.parquet", index=False)
-        (folder / "summary.json").write_text(json.dumps(summary(s), indent=2, default=_plain) + "\n",
+        (folder / "summary.json").write_text(json.dumps(_clean(summary(s)), indent=2, default=_plain) + "\n",
                                              encoding="utf-8")
         percentiles(t, metric_columns(t, s.inputs)).rename_axis("column").to_csv(folder / "percentiles.csv")
         pass_probability(t).rename_axis("indicator").to_csv(folder / "indicators.csv")
@@ -59,6 +59,18 @@ def format_summary(s: Sweep, top: int = 8) -> str:
     return "\n".join(lines)
 
 
+def _clean(x):
+    """JSON-ready: NaN as null (JSON has no NaN), numpy scalars as Python numbers."""
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    if isinstance(x, float | int) or hasattr(x, "item"):
+        v = x.item() if hasattr(x, "item") else x
+        return None if isinstance(v, float) and v != v else v
+    return x
+
+
 def _plain(x):
     return None if pd.isna(x) else x.item() if hasattr(x, "item") else str(x)
 
@@ -69,7 +81,7 @@ def write_optimum(o: Optimum, out_dir: str | Path) -> Path:
     def fill(folder: Path) -> None:
         o.trials.to_parquet(folder / "trials.parquet", index=False)
         o.front.to_csv(folder / "front.csv", index=False)
-        best = {"sizes": o.sizes, "best": o.best}
+        best = _clean({"sizes": o.sizes, "best": o.best})
         (folder / "best.json").write_text(json.dumps(best, indent=2, default=_plain) + "\n", encoding="utf-8")
 
     return write_folder(out_dir, fill)
