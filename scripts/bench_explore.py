@@ -43,8 +43,8 @@ def main() -> None:
     hours = s.table["hours"].iloc[0]
     errors = int(s.table["error"].notna().sum())
     what = "seeds" if a.seeds else a.field
-    print(f"{len(s.table)} runs ({what}) of {Path(a.scenario).name} ({hours:.0f} h each) on {a.workers} workers: {wall:.1f} s, "
-          f"{errors} failed")
+    print(f"{len(s.table)} runs ({what}) of {Path(a.scenario).name} ({hours:.0f} h each) "
+          f"on {a.workers} workers: {wall:.1f} s, {errors} failed")
     print(f"{a.runs * 600 / wall:,.0f} scenario-years per 10 minutes ({wall / a.runs:.2f} s per run per cluster)")
     cores = os.cpu_count() or 1
     print(f"CPU per run in the workers: {cpu:.2f} s; on {cores} cores to ourselves: "
