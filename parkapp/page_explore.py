@@ -53,9 +53,9 @@ def page() -> None:
     with tabs[0]:
         _grid(file, size_paths(scenario), ws.year, lang)
     with tabs[1]:
-        _monte_carlo(file, ws.year, lang)
+        _monte_carlo(file, scenario.accounting.national_grid_basis, ws.year, lang)
     with tabs[2]:
-        _tornado(file, scenario.seed, ws.year, lang)
+        _tornado(file, scenario.seed, scenario.accounting.national_grid_basis, ws.year, lang)
     with tabs[3]:
         _sizing(file, size_paths(scenario), ws.year, lang)
 
@@ -120,28 +120,29 @@ def _grid(file: str, sizes: dict[str, float], year: int | None, lang: str) -> No
         _downloads(table, "grid", lang)
 
 
-def _uncertain(growth_sd: float, factor_low: float, factor_high: float) -> list[str]:
+def _uncertain(growth_sd: float, factor_low: float, factor_high: float, basis: str) -> list[str]:
     """Demand growth (a factor on every enterprise's electricity) and the grid factor, as --vary items."""
     vary = []
     if growth_sd > 0:
         vary.append(f"enterprises[*].demand.electricity_mwh*=normal(1,{growth_sd})")
     if factor_high > factor_low:
-        vary.append(f"grid.emission_factor.t_co2_per_mwh=uniform({factor_low},{factor_high})")
+        # the national method's grid factor (the core indicator's), as a factor override
+        vary.append(f"accounting.factor_overrides.grid:{basis}=uniform({factor_low},{factor_high})")
     return vary
 
 
-def _mc_inputs(lang: str) -> tuple[list[str], int, bool]:
+def _mc_inputs(basis: str, lang: str) -> tuple[list[str], int, bool]:
     c = st.columns(4)
     growth = c[0].number_input(t("ui.explore_growth_sd", lang), 0.0, 0.5, 0.05, step=0.01, key="mc_growth")
-    lo = c[1].number_input(t("ui.explore_factor_low", lang), 0.0, 2.0, 0.45, step=0.01, key="mc_flo")
-    hi = c[2].number_input(t("ui.explore_factor_high", lang), 0.0, 2.0, 0.60, step=0.01, key="mc_fhi")
+    lo = c[1].number_input(t("ui.explore_factor_low", lang), 0.0, 2.0, 0.70, step=0.01, key="mc_flo")
+    hi = c[2].number_input(t("ui.explore_factor_high", lang), 0.0, 2.0, 0.85, step=0.01, key="mc_fhi")
     draws = c[3].slider(t("ui.explore_draws", lang), 5, MAX_DRAWS, 10, key="mc_draws")
     seeds = st.checkbox(t("ui.explore_seeds", lang), value=True, key="mc_seeds")
-    return _uncertain(growth, lo, hi), draws, seeds
+    return _uncertain(growth, lo, hi, basis), draws, seeds
 
 
-def _monte_carlo(file: str, year: int | None, lang: str) -> None:
-    vary, draws, seeds = _mc_inputs(lang)
+def _monte_carlo(file: str, basis: str, year: int | None, lang: str) -> None:
+    vary, draws, seeds = _mc_inputs(basis, lang)
     if not vary:
         st.info(t("ui.explore_no_inputs", lang))
         return
@@ -167,11 +168,11 @@ def _monte_carlo(file: str, year: int | None, lang: str) -> None:
     _downloads(table, "monte_carlo", lang)
 
 
-def _tornado(file: str, seed: int, year: int | None, lang: str) -> None:
+def _tornado(file: str, seed: int, basis: str, year: int | None, lang: str) -> None:
     """One input at a time at its P10 and P90: the Monte Carlo tab's inputs."""
     st.caption(t("ui.explore_tornado_note", lang))
-    vary = _uncertain(st.session_state.get("mc_growth", 0.05), st.session_state.get("mc_flo", 0.45),
-                      st.session_state.get("mc_fhi", 0.60))
+    vary = _uncertain(st.session_state.get("mc_growth", 0.05), st.session_state.get("mc_flo", 0.70),
+                      st.session_state.get("mc_fhi", 0.85), basis)
     if not vary:
         st.info(t("ui.explore_no_inputs", lang))
         return

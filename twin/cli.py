@@ -1,4 +1,5 @@
-"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, bench.
+"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, report, sweep, sensitivity,
+optimise, bench.
 
 Bad input prints one line per problem (file, field, id, expectation) on stderr
 and exits with code 2; nothing is written.

@@ -24,7 +24,8 @@ from scipy import stats
 from twin.errors import InputError, Problem
 from twin.scenario.merge import deep_merge
 
-_SEGMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z0-9_.\-*]+)\])?$")
+# a name (a mapping key may hold colons: accounting.factor_overrides.grid:national_fossil), then [id]
+_SEGMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_:]*)(?:\[([A-Za-z0-9_.\-*]+)\])?$")
 _DIST = re.compile(r"^(normal|uniform|triangular|lognormal)\((.*)\)$")
 _ARITY = {"normal": 2, "uniform": 2, "triangular": 3, "lognormal": 2}
 

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from twin.present.charts import layout
-from twin.present.i18n import kpi_display, kpi_label, t
+from twin.present.i18n import kpi_display, kpi_label, kpi_unit, t
 
 BAND = "rgba(78,121,167,0.25)"
 LINE = "#4e79a7"
@@ -25,13 +25,14 @@ def grid_heatmap(table: pd.DataFrame, x: str, y: str, z: str, threshold: float |
     grid = good.pivot_table(index=y, columns=x, values=z, aggfunc="mean").map(lambda v: kpi_display(z, v, lang))
     threshold = None if threshold is None else kpi_display(z, threshold, lang)
     fig = go.Figure(go.Heatmap(x=grid.columns, y=grid.index, z=grid.to_numpy(), colorscale="RdYlGn_r",
-                               colorbar={"title": kpi_label(z, lang)},
+                               colorbar={"title": kpi_unit(z, lang)},
                                hovertemplate=f"{x}=%{{x}}<br>{y}=%{{y}}<br>%{{z:.4g}}<extra></extra>"))
     if threshold is not None and grid.size > 1 and np.nanmin(grid) <= threshold <= np.nanmax(grid):
         fig.add_trace(go.Contour(x=grid.columns, y=grid.index, z=grid.to_numpy(), showscale=False,
                                  contours={"start": threshold, "end": threshold, "size": 1, "coloring": "lines",
                                            "showlabels": True},
-                                 line={"color": "black", "width": 3}, name=t("ui.explore_threshold", lang),
+                                 colorscale=[[0, "black"], [1, "black"]], line={"width": 3},
+                                 name=t("ui.explore_threshold", lang),
                                  hoverinfo="skip"))
     fig.update_xaxes(title=x)
     fig.update_yaxes(title=y)
