@@ -97,3 +97,19 @@ def test_sensitivity_command_ranks_the_grid_factor(tmp_path, capsys):
     assert len(co2) == 2 and co2["swing"].iloc[0] >= co2["swing"].iloc[1]
     idx = pd.read_csv(out / "indices.csv")
     assert {"output", "input", "mu_star"} <= set(idx) and len(idx) == 6
+
+
+def test_explore_charts_draw_threshold_contour_bands_and_indices():
+    from twin.present import charts_explore
+
+    grid = pd.DataFrame({"x": [1, 2, 1, 2], "y": [1, 1, 2, 2], "z": [0.1, 0.2, 0.3, 0.4], "error": [None] * 4})
+    fig = charts_explore.grid_heatmap(grid, "x", "y", "z", threshold=0.25, lang="en")
+    assert [t.type for t in fig.data] == ["heatmap", "contour"] and fig.data[1].contours.start == 0.25
+    assert len(charts_explore.grid_heatmap(grid, "x", "y", "z", threshold=0.9, lang="en").data) == 1  # off the grid
+    runs = pd.DataFrame({"monthly.grid_import_mwh.2025-01": [1.0, 2.0, 3.0], "monthly.grid_import_mwh.2025-02": [4.0, 5.0, 6.0],
+                         "error": [None] * 3})
+    band = charts_explore.monthly_bands(runs, "grid_import_mwh", "en")
+    assert list(band.data[2].y) == [2.0, 5.0] and list(band.data[0].x) == ["2025-01", "2025-02"]
+    idx = pd.DataFrame({"S1": [0.3, 0.4], "S1_conf": [0.01, 0.01], "ST": [0.5, 0.4], "ST_conf": [0.02, 0.02]},
+                       index=["a", "b"])
+    assert [t.name for t in charts_explore.sobol_chart(idx, "en").data] == ["S1", "ST"]

@@ -83,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
                                   "help": "assets[pv_roof].p_dc_mw=4,8,12 | 4:16:4 | normal(8,1); repeatable"}),
                       ("--seeds", {"type": int, "default": 1, "help": "seeds per combination (failures, weather)"}),
                       ("--draws", {"type": int, "default": 0, "help": "Monte Carlo draws of the distributions"}),
-                      ("--sample-seed", {"type": int, "help": "seed of the draws (default: the file's)"})])
+                      ("--sample-seed", {"type": int, "help": "seed of the draws (default: the file's)"}),
+                      ("--paired-seeds", {"action": "store_true",
+                                          "help": "draw d runs with seed file+d (instead of crossing --seeds)"})])
     _command(sub, "optimise", "least-cost sizing that meets the core indicator (differential evolution on Dask)",
              _optimise, [("file", {"metavar": "FILE"}), *_EXPLORE_ARGS,
                          ("--size", {"action": "append", "required": True, "metavar": "FIELD=LOW:HIGH[:STEP]"}),
@@ -237,9 +239,10 @@ def _sweep(args: argparse.Namespace) -> int:
     from twin.explore.pool import Pool
     from twin.explore.sweep import plan, sweep
 
-    plan(args.file, args.vary, args.seeds, args.draws, args.sample_seed)  # bad input: exit 2, nothing runs
+    plan(args.file, args.vary, args.seeds, args.draws, args.sample_seed, args.paired_seeds)  # exit 2 before runs
     with Pool(args.workers, args.scheduler, bar=True) as pool:
-        s = sweep(args.file, args.vary, args.seeds, args.draws, args.sample_seed, args.year, pool)
+        s = sweep(args.file, args.vary, args.seeds, args.draws, args.sample_seed, args.year, pool,
+                  paired_seeds=args.paired_seeds)
     print(format_summary(s))
     print(f"runs written to {write_sweep(s, args.out)}/runs.parquet")
     return 0

@@ -46,9 +46,10 @@ def monthly_bands(table: pd.DataFrame, name: str, lang: str = "zh") -> go.Figure
     q = good[cols].quantile([0.1, 0.5, 0.9]) * kpi_display(name, 1.0, lang)
     months = [c.rsplit(".", 1)[1] for c in cols]
     fig = go.Figure([
-        go.Scatter(x=months, y=q.loc[0.9], line={"width": 0}, showlegend=False, hoverinfo="skip"),
-        go.Scatter(x=months, y=q.loc[0.1], fill="tonexty", fillcolor=BAND, line={"width": 0}, name="P10–P90"),
-        go.Scatter(x=months, y=q.loc[0.5], line={"color": LINE}, name="P50")])
+        go.Scatter(x=months, y=q.loc[0.9], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"),
+        go.Scatter(x=months, y=q.loc[0.1], mode="lines", fill="tonexty", fillcolor=BAND, line={"width": 0},
+                   name="P10–P90"),
+        go.Scatter(x=months, y=q.loc[0.5], mode="lines+markers", line={"color": LINE}, name="P50")])
     fig.update_yaxes(title=kpi_label(f"{name}", lang))
     return layout(fig, kpi_label(name, lang))
 
