@@ -1,5 +1,5 @@
-"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, report, sweep, sensitivity,
-optimise, bench.
+"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, report, yardstick, sweep,
+sensitivity, optimise, bench.
 
 Bad input prints one line per problem (file, field, id, expectation) on stderr
 and exits with code 2; nothing is written.
@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
         ("files", {"nargs": "+", "metavar": "FILE"}),
         ("--out", {"required": True, "metavar": "HTML"}),
         ("--lang", {"choices": ["zh", "en"], "default": "zh"}),
+    ])
+    _command(sub, "yardstick", "the dispatch rules' cost against the perfect-foresight optimum (an LP)", _yardstick, [
+        ("file", {"metavar": "FILE"}),
+        ("--days", {"type": int, "metavar": "N", "help": "simulate only the first N days of the period"}),
+        ("--json", {"action": "store_true", "help": "print one JSON object"}),
     ])
     for plugin in entry_points(group="park_twin.commands"):  # e.g. calibrate (calibration/)
         plugin.load()(sub)
@@ -271,6 +276,22 @@ def _sensitivity(args: argparse.Namespace) -> int:
         s, torn = run_sensitivity(args.file, args.vary, args.method, args.n, args.year, pool)
     print(s.long().to_string(index=False))
     print(f"indices written to {write_sensitivity(s, torn, args.out)}/indices.csv")
+    return 0
+
+
+def _yardstick(args: argparse.Namespace) -> int:
+    from twin.physics.lp import LPError
+    from twin.scenario.load import load_scenario
+    from twin.scenario.measures import apply_measures
+    from twin.yardstick.yardstick import format_yardstick, yardstick
+
+    scenario = load_scenario(args.file, overrides={"period": {"days": args.days}} if args.days is not None else None)
+    try:
+        y = yardstick(apply_measures(scenario) if scenario.measures else scenario)
+    except LPError as exc:
+        print(f"{args.file}: the dispatch LP found no optimum ({exc})", file=sys.stderr)
+        return 1
+    print(json.dumps(y.to_dict()) if args.json else format_yardstick(y))
     return 0
 
 
