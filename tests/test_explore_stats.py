@@ -30,7 +30,7 @@ def test_percentiles_and_probability_by_hand():
 
 
 def test_monte_carlo_of_grid_factor_and_threshold(write_scenario):
-    """Scope-2 CO2 is import x factor, so its percentiles are import x the factor's; the core
+    """Grid CO2 (co2_grid_t) is import x factor, so its percentiles are import x the factor's; the core
     indicator does not move, so it passes exactly where the drawn threshold lies above it."""
     data = yaml.safe_load((SCENARIOS / "mini.yaml").read_text(encoding="utf-8"))
     data["indicators"] = {"thresholds": {"carbon_per_energy": 5.0}}
@@ -44,7 +44,7 @@ def test_monte_carlo_of_grid_factor_and_threshold(write_scenario):
     assert t["grid.emission_factor.t_co2_per_mwh"].tolist() == factor.tolist()
     imp = t["grid_import_mwh"].iloc[0]
     assert t["grid_import_mwh"].nunique() == 1
-    p = percentiles(t, ["co2_scope2_t"]).loc["co2_scope2_t"]
+    p = percentiles(t, ["co2_grid_t"]).loc["co2_grid_t"]
     assert (p.p10, p.p50, p.p90) == pytest.approx(tuple(imp * np.quantile(factor, [0.1, 0.5, 0.9])), rel=1e-12)
     core = t["carbon_per_energy_t_co2_per_tce"].iloc[0]
     assert pass_probability(t).loc["carbon_per_energy", "probability"] == pytest.approx(np.mean(limit >= core))
