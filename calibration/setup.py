@@ -16,6 +16,7 @@ import pandas as pd
 from calibration.cleaning import INTERVALS, aggregate
 from calibration.fields import FreeField, default_bounds, get_value, is_integer
 from calibration.meters import MeterData, load_meters
+from calibration.pv_screening import screen_pv
 from calibration.spec import CalibrationSpec, Periods
 from calibration.targets import Target, resolve_targets
 from calibration.weather import build_weather, write_weather_csv
@@ -65,7 +66,7 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
             spec: CalibrationSpec, periods: Periods | None = None) -> FitProblem:
     """Load and check everything; build the weather file if the spec has one."""
     sc = load_scenario(scenario_path)
-    data = _select(load_meters(meters_path, map_path, sc.site.timezone), spec)
+    data = _select(load_meters(meters_path, map_path, sc.site.timezone, spec.keep), spec)
     targets = resolve_targets(sc, data.mapping)
     raw = sc.model_dump(mode="json")
     measured, native = _native(data)
@@ -78,6 +79,7 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
     _check_points(problem)
     if spec.weather is not None:
         _attach_weather(problem)
+    screen_pv(problem)  # needs the weather: PV outage, curtailment, clipping
     return problem
 
 

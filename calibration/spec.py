@@ -18,6 +18,9 @@ A YAML file (``yaml.safe_load``), every section optional::
                                                   # of their interval (Met Office hourly)
       columns: {timestamp: datetime, temp_air_c: "air_temperature [degC]",
                 ghi_w_m2: "glbl_irad_amt [W/m2]"}
+    keep: [stuck]                                 # data-quality screens whose values are
+                                                  # kept for fitting (calibration.screening);
+                                                  # default none: all screened values excluded
     fit:
       interval: hourly                            # hourly | daily | monthly; default: the
                                                   # meters' interval (15-min data: hourly)
@@ -46,9 +49,10 @@ import yaml
 from calibration.cleaning import INTERVALS
 from calibration.fields import canonical
 from calibration.mapping import parse_timezone
+from calibration.screening import keep_screens
 from twin.errors import InputError, Problem
 
-TOP_KEYS = {"free", "meters", "periods", "weather", "fit"}
+TOP_KEYS = {"free", "meters", "periods", "weather", "fit", "keep"}
 WEATHER_KEYS = {"path", "timezone", "label", "columns", "poa_tilt_deg", "poa_azimuth_deg",
                 "wind_speed_m_s"}
 FIT_KEYS = {"interval", "max_evals", "rounds", "metrics_n_params", "bias_weight"}
@@ -101,6 +105,7 @@ class CalibrationSpec:
     weather: WeatherSpec | None = None
     fit: FitOptions = field(default_factory=FitOptions)
     source: str = "(spec)"
+    keep: tuple[str, ...] = ()
 
 
 def load_spec(path: str | Path | None) -> CalibrationSpec:
@@ -130,9 +135,11 @@ def spec_from_dict(doc: dict, source: str = "(spec)", base_dir: Path | None = No
     if not isinstance(meters, list):
         problems.append(Problem(source, "meters", "expected a list of meter ids of the mapping"))
         meters = []
+    keep = keep_screens(doc.get("keep") or [], source, "keep", problems)
     if problems:
         raise InputError(problems)
-    return CalibrationSpec(free, tuple(str(m) for m in meters), periods, weather, fit, source)
+    return CalibrationSpec(free, tuple(str(m) for m in meters), periods, weather, fit, source,
+                           keep)
 
 
 def _free(raw, source: str, problems: list[Problem]) -> dict:
