@@ -11,10 +11,11 @@ whose target is a PV asset (``asset.<pv id>``):
   monitoring screen (IEC 61724-1 calls the ratio of measured to expected energy a
   performance index); the median makes it insensitive to the scenario's derate.
 - ``pv_clipping`` / ``pv_curtailment``: flat tops of the day's power curve found by
-  pvanalytics' ``features.clipping.geometric`` (low-slope periods at high output). A flat
-  top at :data:`CLIP_LEVEL` or more of the meter's 99.9th-percentile reading is the plant's
-  own limit (inverter clipping); a lower flat top on a day the simulation expected more is
-  a set-point from outside (curtailment).
+  pvanalytics' ``features.clipping.geometric`` (low-slope periods at high output) where the
+  output is capped: its ratio to the simulated output falls more than :data:`CAP_DROP`
+  below the day's median ratio (a clear day's natural, rounded peak keeps the ratio). A cap
+  at :data:`CLIP_LEVEL` or more of the meter's 99.9th-percentile reading is the plant's own
+  limit (inverter clipping); a lower one is a set-point from outside (curtailment).
 
 The screened readings are counted and excluded like the others
 (``calibration.screening.apply_masks``); the hourly (or coarser) readings the fit compares
@@ -33,6 +34,7 @@ from calibration.screening import apply_masks
 OUTAGE_DROP = 0.25
 DARK_FRAC = 0.2
 CLIP_LEVEL = 0.95
+CAP_DROP = 0.05
 TOP_QUANTILE = 0.999
 
 
@@ -83,19 +85,19 @@ def outage_mask(measured: pd.Series, expected: pd.Series, grid: pd.DatetimeIndex
 
 
 def plateau_masks(native: pd.Series, interval: str, expected: pd.Series) -> dict[str, pd.Series]:
-    """Clipping and curtailment readings: flat tops by level (see module docstring)."""
+    """Clipping and curtailment readings: capped flat tops by level (see module docstring)."""
     none = pd.Series(False, index=native.index)
     if interval in ("D", "MS") or native.notna().sum() < 96:
         return {"pv_clipping": none, "pv_curtailment": none}
     flat = geometric(native.fillna(0.0), freq=interval) & native.notna() & (native > 0)
-    top = native.quantile(TOP_QUANTILE)
-    day = native.index.normalize()
-    level = native.where(flat).groupby(day).transform("max")
     step = pd.Timedelta(pd.tseries.frequencies.to_offset(interval)) / pd.Timedelta(hours=1)
     wanted = expected.reindex(native.index, method="ffill") * step  # hourly energy -> reading
-    clipping = flat & (level >= CLIP_LEVEL * top)
-    curtailment = flat & ~clipping & (wanted > native)
-    return {"pv_clipping": clipping, "pv_curtailment": curtailment}
+    ratio = native / wanted.where(wanted > DARK_FRAC * wanted.max())
+    day = native.index.normalize()
+    capped = flat & (ratio < (1 - CAP_DROP) * ratio.groupby(day).transform("median"))
+    level = native.where(capped).groupby(day).transform("max")
+    clipping = capped & (level >= CLIP_LEVEL * native.quantile(TOP_QUANTILE))
+    return {"pv_clipping": clipping, "pv_curtailment": capped & ~clipping}
 
 
 def screened_days(native: pd.Series, masks: dict[str, pd.Series]) -> dict[str, list[str]]:

@@ -227,7 +227,8 @@ def _attach_weather(problem: FitProblem) -> None:
     if wx.path is None:
         raise InputError(Problem(problem.spec.source, "weather.path", "required (or pass "
                                  "--weather FILE)"))
-    frame = build_weather(wx, problem.scenario.site, problem.year)
+    frame = build_weather(wx, problem.scenario.site, problem.year,
+                          [w for _, w in problem.periods.items()])
     problem.workdir = tempfile.TemporaryDirectory(prefix="park-twin-calibration-")
     path = write_weather_csv(frame, Path(problem.workdir.name) / "weather.csv")
     problem.raw["site"]["weather"] = {"source": "csv", "path": str(path)}
