@@ -40,6 +40,7 @@ from calibration.regime import regimes_from_folder
 from calibration.setup import FitProblem, _attach_weather, _interval, _native, _select
 from calibration.spec import CalibrationSpec, load_spec
 from calibration.targets import resolve_targets
+from calibration.weather_spread import add_pv_uncertainty, weather_info
 from twin.errors import InputError, Problem
 from twin.scenario import deep_merge, load_scenario, validate
 
@@ -96,7 +97,8 @@ def evaluate_scenario(scenario_path: str | Path, meters_path: str | Path, map_pa
                    "fit_interval": problem.interval,
                    "periods": {PERIOD: [str(first), str(last)]},
                    "meters": meter_metrics(problem, runs),
-                   "cleaning": problem.data.report.to_dict()}
+                   "cleaning": problem.data.report.to_dict(), "weather": weather_info(problem)}
+        add_pv_uncertainty(metrics, problem)
         if calibrated is not None and Path(calibrated).is_dir():
             metrics["regime"] = regimes_from_folder(Path(calibrated), problem)
         summary = {"kind": PERIOD, "calibrated": metrics["calibrated"],

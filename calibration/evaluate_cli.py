@@ -70,6 +70,10 @@ def summary_text(metrics: dict) -> str:
             verdict = "pass" if a["standards"]["ashrae14"]["pass"] else "fail"
             lines.append(f"{meter:<14}{interval:<9}{a['n']:>6}{a['cv_rmse']:>10.3f}"
                          f"{a['nmbe']:>9.3f}  {verdict}")
+    spread = metrics.get("weather", {}).get("spread")
+    if spread and spread["pv_yield_uncertainty_frac"] is not None:
+        lines.append(f"synthetic weather ({spread['site']}): PV yield uncertain by "
+                     f"+/-{spread['pv_yield_uncertainty_frac']:.1%}")
     for meter, found in metrics.get("regime", {}).items():
         lines.append(f"{meter}: {found['verdict']}")
     return "\n".join(lines)

@@ -9,7 +9,9 @@ failed write leaves nothing half-written):
   ``calibration.metrics.evaluate`` before and after, with the verdict of each standard;
   the cleaning report of the meters (with the data-quality screens, ``calibration.screening``);
   per meter, a change of regime between the calibration and validation readings
-  (``regime``, ``calibration.regime``). Guideline 14's p (``n - p``) is ``fit.metrics_n_params``
+  (``regime``, ``calibration.regime``); the weather used (``weather``: the measured file, or
+  the scenario's, with the synthetic year's spread and the PV-yield uncertainty it carries,
+  ``calibration.weather_spread``). Guideline 14's p (``n - p``) is ``fit.metrics_n_params``
   (1) on the calibration period and 0 on the validation period, whose readings fitted
   nothing (with p = 1, three validation months would inflate NMBE by 3/2);
 - ``calibrated.yaml``: an overlay holding only the fitted fields (items by id), to merge
@@ -40,6 +42,7 @@ from calibration.metrics import evaluate
 from calibration.regime import regimes_within
 from calibration.setup import NAMES, ORDER, FitProblem
 from calibration.weather import write_weather_csv
+from calibration.weather_spread import add_pv_uncertainty, weather_info
 from twin.files import write_folder
 
 
@@ -120,7 +123,8 @@ def build_result(problem: FitProblem, values: dict[str, float],
                "periods": {n: [str(a), str(b)] for n, (a, b) in problem.periods.items()},
                "meters": meter_metrics(problem, runs),
                "cleaning": problem.data.report.to_dict(),
-               "regime": regimes_within(problem)}
+               "regime": regimes_within(problem), "weather": weather_info(problem)}
+    add_pv_uncertainty(metrics, problem)
     return CalibrationResult(fitted, dict(problem.start), problem.free,
                              overlay(calibrated, list(fitted)), metrics,
                              series_table(problem, runs), summary, problem.source, problem.weather,

@@ -67,9 +67,10 @@ def _evaluation(result: CalibrationResult) -> str:
 
 def extra_sections(result: CalibrationResult) -> list[str]:
     """Screening (values excluded from fitting) and change of regime, when present."""
-    from calibration.report_quality import regime_section, screening_section
+    from calibration.report_quality import regime_section, screening_section, weather_section
 
-    return [screening_section(result.metrics), regime_section(result.metrics)]
+    return [weather_section(result.metrics), screening_section(result.metrics),
+            regime_section(result.metrics)]
 
 
 def _metrics_table(result: CalibrationResult) -> str:

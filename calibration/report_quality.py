@@ -51,3 +51,20 @@ def regime_section(metrics: dict) -> str:
             "daily change-point regressions and week profiles of both periods "
             "(calibration.regime).</p><table><tr><th class='l'>meter</th>"
             f"<th class='l'>finding</th></tr>{rows}</table>")
+
+
+def weather_section(metrics: dict) -> str:
+    """The weather used; for a synthetic year, its spread and the PV-yield uncertainty."""
+    weather = metrics.get("weather")
+    if not weather:
+        return ""
+    text = f"Weather: {html.escape(str(weather.get('path') or weather['source']))}"
+    spread = weather.get("spread")
+    if spread:
+        u = spread["pv_yield_uncertainty_frac"]
+        text += (f" (synthetic year of {html.escape(str(spread['site']))}; PV yield "
+                 + (f"uncertain by &plusmn;{100 * u:.1f} %: synthetic against typical year "
+                    f"{100 * spread['pv_synthetic_vs_typical_frac']:+.1f} %, station means "
+                    f"against typical year {100 * spread['ghi_station_vs_typical_frac']:+.1f} % GHI)"
+                    if u is not None else f"uncertainty unknown: {html.escape(spread['note'])})"))
+    return f"<p>{text}.</p>"

@@ -160,3 +160,25 @@ def test_weather_covering_only_the_periods_is_accepted(tmp_path):
 def test_counts_start_empty():
     counts = MeterCounts()
     assert counts.screened == {} and counts.kept_screened == {} and counts.duplicate_of is None
+
+
+def test_synthetic_year_spread_is_carried_as_pv_uncertainty(shared_data):
+    """The table's figures come from the files; the uncertainty is their root sum of squares."""
+    import pvlib
+
+    from calibration.weather_spread import spread_table, synthetic_spread
+
+    table = spread_table()
+    for site, row in table.iterrows():
+        epw = pvlib.iotools.read_epw(shared_data / "weather" / "epw" / row["cswd_file"])[0]
+        assert epw["ghi"].sum() / 1000 == pytest.approx(row["ghi_typical_kwh_m2"], abs=0.06)
+        assert row["pv_synthetic_vs_typical_frac"] == pytest.approx(
+            row["pv_yield_synthetic_kwh_kwp"] / row["pv_yield_typical_kwh_kwp"] - 1, abs=1e-3)
+    beijing = Site(name="b", latitude_deg=39.9, longitude_deg=116.4, weather={"source": "synthetic"})
+    found = synthetic_spread(beijing)
+    row = table.loc["beijing"]
+    assert found["site"] == "beijing" and found["pv_yield_uncertainty_frac"] == pytest.approx(
+        np.hypot(row["pv_synthetic_vs_typical_frac"], row["ghi_station_vs_typical_frac"]), abs=1e-4)
+    suzhou = Site(name="s", latitude_deg=31.3, longitude_deg=120.62,
+                  weather={"source": "synthetic", "site": "suzhou"})
+    assert synthetic_spread(suzhou)["pv_yield_uncertainty_frac"] is None
