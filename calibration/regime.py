@@ -7,8 +7,10 @@ A meter that cannot be predicted is often one whose behaviour changed. From the 
   ``E_d = a + w workday_d + h max(Tb - T_d, 0) + c max(T_d - Tc, 0)`` (``T_d`` the day's mean
   air temperature; Tb and Tc chosen on both periods together, on a 1 K grid, by least
   squares), evaluated on a mild day (no heating or cooling) with the reference period's share
-  of workdays. Changed when it moves by more than :data:`LEVEL_TOL` (Guideline 14's hourly
-  NMBE limit: a shift that large fails the verdict by itself). Without temperatures the
+  of workdays; its change is expressed over the reference period's mean daily energy (so a
+  heating meter's small summer base does not inflate it). Changed when it moves by more than
+  :data:`LEVEL_TOL` (Guideline 14's hourly NMBE limit: a shift that large fails the verdict
+  by itself). Without temperatures the
   median daily energy is compared.
 - **temperature response**: the heating and cooling slopes of the same regression. Their
   change is judged by its effect, ``(h_new - h_ref) x mean degree-days of the reference
@@ -19,8 +21,10 @@ A meter that cannot be predicted is often one whose behaviour changed. From the 
   normalised by its period's mean; changed when the RMS difference exceeds
   :data:`SCHEDULE_TOL` (half Guideline 14's hourly CV(RMSE) limit).
 
-Workdays are Monday to Friday. The tolerances are project choices stated here and in
-docs/calibration.md, not fitted to any building.
+PV meters are not compared (their output follows the sun, not a schedule or the
+temperature; ``calibration.pv_screening`` judges them). Workdays are Monday to Friday. The
+tolerances are project choices stated here and in docs/calibration.md, not fitted to any
+building.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from calibration.pv_screening import pv_meters
 
 LEVEL_TOL = 0.10
 TEMPERATURE_TOL = 0.10
@@ -121,7 +127,7 @@ def _temperature_model(e_ref, e_new, ref_temp, new_temp) -> dict:
     temp = _judged(float(effect), TEMPERATURE_TOL, "effect_frac")
     temp.update(balance_c=[tb, tc], heating_slope=[float(c_ref[2]), float(c_new[2])],
                 cooling_slope=[float(c_ref[3]), float(c_new[3])])
-    return {"level": _judged(float(base[1] / base[0] - 1), LEVEL_TOL, "change_frac"),
+    return {"level": _judged(float((base[1] - base[0]) / mean_ref), LEVEL_TOL, "change_frac"),
             "temperature": temp}
 
 
@@ -154,7 +160,7 @@ def regimes_from_folder(folder: Path, problem) -> dict:
     window = problem.window(first, last)
     out = {}
     for meter, rows in table.groupby("meter", sort=False):
-        if meter not in window:
+        if meter not in window or meter in pv_meters(problem):
             continue
         ref = pd.Series(rows["measured"].to_numpy(), pd.DatetimeIndex(
             pd.to_datetime(rows["timestamp"], utc=True)).tz_convert(tz))
@@ -172,7 +178,7 @@ def regimes_within(problem) -> dict:
                                               problem.periods.validation))
     temp = None if problem.weather is None else problem.weather["temp_air_c"]
     return {m: compare(ref[m], new[m], temp, temp) for m in problem.targets
-            if ref[m].notna().any() and new[m].notna().any()}
+            if ref[m].notna().any() and new[m].notna().any() and m not in pv_meters(problem)}
 
 
 def _weather_temp(path: Path) -> pd.Series | None:
