@@ -1,14 +1,14 @@
 # Two commands a newcomer needs (README "Quick start"):
 #   make run   create the environment on first use, simulate the reference park,
 #              then open the planner app on http://localhost:8501 (Ctrl+C stops it)
-#   make test  create the environment on first use, run the test suite
+#   make test  create the environment on first use, check the import layers, run the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APP    := $(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
-.PHONY: run test bench app clean
+.PHONY: run test bench app screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,15 @@ run: $(STAMP)
 	$(APP)
 
 test: $(STAMP)
+	$(BIN)/lint-imports   # the layer contracts in pyproject.toml (docs/architecture.md)
 	$(BIN)/python -m pytest -q
 
 app: $(STAMP)
 	$(APP)
+
+# Refresh the README's screenshots from the running app (needs Debian's chromium)
+screenshots: $(STAMP)
+	PARK_TWIN_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py
 
 bench: $(STAMP)
 	$(BIN)/park-twin bench
