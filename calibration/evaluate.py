@@ -42,7 +42,8 @@ from calibration.spec import CalibrationSpec, load_spec
 from calibration.targets import resolve_targets
 from calibration.weather_spread import add_pv_uncertainty, weather_info
 from twin.errors import InputError, Problem
-from twin.scenario import deep_merge, load_scenario, validate
+from twin.scenario.load import load_scenario, validate
+from twin.scenario.merge import deep_merge
 
 PERIOD = "evaluation"
 

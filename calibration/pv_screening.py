@@ -1,7 +1,7 @@
 """PV screens: outage, curtailment and clipping, judged against the weather of the fit.
 
-Run when a fit (or an evaluation) is set up, after its weather is attached, on every meter
-whose target is a PV asset (``asset.<pv id>``):
+Run when a fit (``calibration.fit.calibrate``) or an evaluation is set up, after its
+weather is attached, on every meter whose target is a PV asset (``asset.<pv id>``):
 
 - ``pv_outage``: whole days whose **performance index** - metered energy over the energy the
   scenario (start values) simulates from the same weather - falls more than

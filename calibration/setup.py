@@ -16,7 +16,6 @@ import pandas as pd
 from calibration.cleaning import INTERVALS, aggregate
 from calibration.fields import FreeField, default_bounds, get_value, is_integer
 from calibration.meters import MeterData, load_meters
-from calibration.pv_screening import screen_pv
 from calibration.spec import CalibrationSpec, Periods
 from calibration.targets import Target, resolve_targets
 from calibration.weather import build_weather, write_weather_csv
@@ -79,7 +78,6 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
     _check_points(problem)
     if spec.weather is not None:
         _attach_weather(problem)
-    screen_pv(problem)  # needs the weather: PV outage, curtailment, clipping
     return problem
 
 

@@ -31,8 +31,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from twin.scenario import load_scenario  # noqa: E402
-from twin.simulation import run  # noqa: E402
+from twin.economics.run import run  # noqa: E402
+from twin.scenario.load import load_scenario  # noqa: E402
 
 FILES = {"beijing": "CHN_Beijing.Beijing.545110_CSWD.epw",
          "shanghai": "CHN_Shanghai.Shanghai.583620_CSWD.epw",

@@ -19,7 +19,7 @@ from calibration.pv_screening import outage_mask, plateau_masks
 from calibration.spec import spec_from_dict
 from calibration.weather import build_weather
 from twin.errors import InputError
-from twin.schema import Site
+from twin.schema.scenario import Site
 
 RNG = np.random.default_rng(7)
 
@@ -169,7 +169,7 @@ def test_synthetic_year_spread_is_carried_as_pv_uncertainty(shared_data):
     from calibration.weather_spread import spread_table, synthetic_spread
 
     table = spread_table()
-    for site, row in table.iterrows():
+    for _, row in table.iterrows():
         epw = pvlib.iotools.read_epw(shared_data / "weather" / "epw" / row["cswd_file"])[0]
         assert epw["ghi"].sum() / 1000 == pytest.approx(row["ghi_typical_kwh_m2"], abs=0.06)
         assert row["pv_synthetic_vs_typical_frac"] == pytest.approx(
