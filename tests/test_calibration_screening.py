@@ -182,3 +182,42 @@ def test_synthetic_year_spread_is_carried_as_pv_uncertainty(shared_data):
     suzhou = Site(name="s", latitude_deg=31.3, longitude_deg=120.62,
                   weather={"source": "synthetic", "site": "suzhou"})
     assert synthetic_spread(suzhou)["pv_yield_uncertainty_frac"] is None
+
+
+def test_calibrate_excludes_pv_outage_days_and_carries_the_yield_uncertainty(tmp_path):
+    """A PV plant simulated at losses 0.20 with two half-output days: the fit finds 0.20 again
+    only because the two days are screened, names them, and carries Beijing's spread."""
+    from calibration.fit import calibrate
+    from twin.economics.run import run
+    from twin.scenario.load import load_scenario
+
+    scenario = {"name": "pv", "period": {"year": 2025},
+                "site": {"name": "b", "latitude_deg": 39.9, "longitude_deg": 116.4, "timezone": "Asia/Shanghai",
+                         "weather": {"source": "synthetic", "site": "beijing"}},
+                "grid": {"import_max_mw": 1, "export_max_mw": 20}, "buses": [{"id": "el", "carrier": "electricity"}],
+                "assets": [{"id": "pv", "type": "pv", "p_dc_mw": 10, "tilt_deg": 30, "azimuth_deg": 180,
+                            "losses_frac": 0.14}]}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    truth = {**scenario, "period": {"year": 2025, "start": "2025-06-01", "days": 30}}
+    truth["assets"] = [{**scenario["assets"][0], "losses_frac": 0.20}]
+    (tmp_path / "truth.yaml").write_text(yaml.safe_dump(truth), encoding="utf-8")
+    flows = run(load_scenario(tmp_path / "truth.yaml")).flows_frame()["pv@el"]
+    planted = flows.index.normalize().isin(pd.to_datetime(["2025-06-06", "2025-06-12"]).tz_localize(
+        "Asia/Shanghai"))
+    energy = flows.where(~planted, flows * 0.5)
+    pd.DataFrame({"timestamp": flows.index.strftime("%Y-%m-%d %H:%M"), "meter": "pv_m",
+                  "value": energy.to_numpy()}).to_csv(tmp_path / "m.csv", index=False)
+    mapping = {"timezone": "Asia/Shanghai", "outlier_k": None,
+               "meters": {"pv_m": {"target": "asset.pv", "unit": "MWh"}}}
+    (tmp_path / "map.yaml").write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    spec = {"free": ["assets[pv].losses_frac"],
+            "periods": {"calibration": ["2025-06-01", "2025-06-20"], "validation": ["2025-06-21", "2025-06-30"]}}
+    result = calibrate(tmp_path / "s.yaml", tmp_path / "m.csv", tmp_path / "map.yaml", spec)
+    counts = result.metrics["cleaning"]["meters"]["pv_m"]
+    assert counts["screened_days"]["pv_outage"] == ["2025-06-06", "2025-06-12"]
+    assert counts["screened"]["pv_outage"] == 48
+    assert result.fitted["assets[pv].losses_frac"] == pytest.approx(0.20, abs=0.005)
+    assert result.metrics["weather"]["spread"]["site"] == "beijing"
+    assert result.metrics["meters"]["pv_m"]["pv_yield_uncertainty_frac"] == pytest.approx(0.1039, abs=1e-3)
+    kept = calibrate(tmp_path / "s.yaml", tmp_path / "m.csv", tmp_path / "map.yaml", {**spec, "keep": ["all"]})
+    assert kept.fitted["assets[pv].losses_frac"] > 0.22  # the outages read as a larger derate
