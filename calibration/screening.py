@@ -15,8 +15,10 @@ merging of duplicate time stamps and before the outlier rule:
   night) have neighbours, so they are no placeholder;
 - ``stuck``: the same non-zero value on :data:`STUCK_MIN_HOURS` hours in a row (sub-daily
   data) or :data:`STUCK_MIN_DAYS` days (daily data): a frozen register or a value carried
-  forward (pvanalytics ``stale_values_diff``). Zero runs are not screened: a boiler off all
-  summer, or a PV plant at night, reads zero legitimately;
+  forward (equal within a relative 1e-5, the tolerance of pvanalytics'
+  ``stale_values_diff``, counted as run lengths: the rolling version takes seconds per
+  meter). Zero runs are not screened: a boiler off all summer, or a PV plant at night,
+  reads zero legitimately;
 - ``reset``: a reading right after missing or negative readings that exceeds
   :data:`RESET_FACTOR` times the median positive reading: a register reset or an outage
   dumping its catch-up into one interval (the negative readings themselves are ``negatives``);
@@ -36,7 +38,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pvanalytics.quality.gaps import stale_values_diff
 
 from twin.errors import InputError, Problem
 
@@ -100,11 +101,14 @@ def stuck_mask(series: pd.Series, interval: str) -> pd.Series:
     else:
         step = pd.Timedelta(pd.tseries.frequencies.to_offset(interval))
         window = max(2, int(round(pd.Timedelta(hours=STUCK_MIN_HOURS) / step)))
-    if len(series) < window:
-        return pd.Series(False, index=series.index)
-    filled = series.fillna(np.inf)  # a gap breaks a run (inf is never close to a reading)
-    stale = stale_values_diff(filled, window=window, mark="all")
-    return stale & series.notna() & (series != 0)
+    values = series.to_numpy(dtype=float)
+    # a run continues while a reading equals the previous one (relative 1e-5, as
+    # pvanalytics' stale_values_diff); a gap (NaN) breaks it
+    same = np.zeros(len(values), dtype=bool)
+    same[1:] = np.isclose(values[1:], values[:-1], rtol=1e-5, atol=1e-8)
+    run = np.cumsum(~same)
+    length = pd.Series(run).map(pd.Series(run).value_counts()).to_numpy()
+    return pd.Series((length >= window) & np.isfinite(values) & (values != 0), series.index)
 
 
 def reset_mask(series: pd.Series, raw_negative: pd.Series) -> pd.Series:

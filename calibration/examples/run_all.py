@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from calibration.examples.pv.prepare import prepare  # noqa: E402
 from calibration.fit import calibrate  # noqa: E402
 from calibration.spec import load_spec, spec_from_dict  # noqa: E402
+from twin.errors import InputError  # noqa: E402
 
 BUILDINGS = ("b0", "b2", "b19")
 GROUPS = ("cambridge", "cambridge_coupled", "yangzhong", "pv")
@@ -89,7 +90,11 @@ def run_group(name: str, cases: Iterator[tuple[str, dict]], out: Path,
         if only and case not in only:
             continue
         started = time.perf_counter()
-        result = calibrate(**kwargs)
+        try:
+            result = calibrate(**kwargs)
+        except InputError as exc:  # e.g. every reading screened (a duplicated series)
+            print(f"  {name}/{case}: not fitted: {exc}", file=sys.stderr)
+            continue
         seconds = time.perf_counter() - started
         result.write(out / name / case, plotlyjs="cdn")
         rows += _rows(case, result, seconds)
