@@ -38,7 +38,7 @@ from calibration.cleaning import (
     unit_factor,
 )
 from calibration.mapping import MeterMap, MeterSpec, load_mapping, parse_timezone, unit_problem
-from calibration.screening import apply_masks, duplicate_pairs
+from calibration.screening import screen_duplicates
 from twin.errors import InputError, Problem
 
 MAX_LISTED = 10  # problems of one kind listed per file before "... and N more"
@@ -328,12 +328,4 @@ def _clean(readings: pd.DataFrame, mapping: MeterMap, interval: str,
         values = pd.Series(rows["value"].to_numpy(), index=pd.DatetimeIndex(rows["time"]))
         columns[spec.id] = clean_meter(values, grid, options, counts)
         report.meters[spec.id] = counts
-    frame = pd.DataFrame(columns, index=grid)
-    for later, first in duplicate_pairs(frame).items():
-        counts = report.meters[later]
-        counts.duplicate_of = first
-        same = pd.Series(np.isclose(frame[later], frame[first], rtol=1e-6, atol=0), frame.index)
-        frame[later] = apply_masks(frame[later], {"duplicate_series": same}, keep, counts)
-        counts.kept = int(frame[later].notna().sum())
-        counts.excluded = counts.rows_read - counts.duplicates - counts.kept
-    return frame
+    return screen_duplicates(pd.DataFrame(columns, index=grid), report.meters, keep)

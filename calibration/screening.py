@@ -177,3 +177,19 @@ def duplicate_pairs(frame: pd.DataFrame) -> dict[str, str]:
                 out[later] = first
                 break
     return out
+
+
+def screen_duplicates(frame: pd.DataFrame, counts: dict, keep: tuple[str, ...]) -> pd.DataFrame:
+    """Exclude (or count as kept) a later meter's readings equal to the series it repeats.
+
+    ``counts``: meter id -> ``MeterCounts``, updated in place (``duplicate_of``, ``kept``,
+    ``excluded``).
+    """
+    for later, first in duplicate_pairs(frame).items():
+        c = counts[later]
+        c.duplicate_of = first
+        same = pd.Series(np.isclose(frame[later], frame[first], rtol=1e-6, atol=0), frame.index)
+        frame[later] = apply_masks(frame[later], {"duplicate_series": same}, keep, c)
+        c.kept = int(frame[later].notna().sum())
+        c.excluded = c.rows_read - c.duplicates - c.kept
+    return frame
