@@ -6,12 +6,12 @@ A meter that cannot be predicted is often one whose behaviour changed. From the 
 - **level**: a daily change-point regression fitted to each period,
   ``E_d = a + w workday_d + h max(Tb - T_d, 0) + c max(T_d - Tc, 0)`` (``T_d`` the day's mean
   air temperature; Tb and Tc chosen on both periods together, on a 1 K grid, by least
-  squares), evaluated on a mild day (no heating or cooling) with the reference period's share
-  of workdays; its change is expressed over the reference period's mean daily energy (so a
-  heating meter's small summer base does not inflate it). Changed when it moves by more than
-  :data:`LEVEL_TOL` (Guideline 14's hourly NMBE limit: a shift that large fails the verdict
-  by itself). Without temperatures the
-  median daily energy is compared.
+  squares; at least :data:`MIN_DAYS` days per period), evaluated on a mild day (no heating
+  or cooling) with the reference period's share of workdays; its change is expressed over
+  the reference period's mean daily energy (so a heating meter's small summer base does not
+  inflate it). Changed when it moves by more than :data:`LEVEL_TOL` (Guideline 14's hourly
+  NMBE limit: a shift that large fails the verdict by itself). Without temperatures (or
+  with fewer days) the median daily energy is compared.
 - **temperature response**: the heating and cooling slopes of the same regression. Their
   change is judged by its effect, ``(h_new - h_ref) x mean degree-days of the reference
   period`` (plus the cooling term) over the reference's mean daily energy; changed beyond
@@ -41,6 +41,7 @@ TEMPERATURE_TOL = 0.10
 SCHEDULE_TOL = 0.15
 MIN_DEGREE_DAYS = 10
 MIN_HOURS_PER_DAY = 20
+MIN_DAYS = 14  # fewer days per period: no regression, the median daily energy is compared
 BALANCE_GRID = np.arange(8.0, 27.0)
 
 
@@ -95,7 +96,7 @@ def compare(ref: pd.Series, new: pd.Series, ref_temp: pd.Series | None = None,
     out: dict = {"days": [int(len(e_ref)), int(len(e_new))]}
     shape = (_profile(new.dropna()) - _profile(ref.dropna())).dropna()
     out["schedule"] = _judged(float(np.sqrt((shape ** 2).mean())), SCHEDULE_TOL, "profile_rms")
-    if ref_temp is None or new_temp is None:
+    if ref_temp is None or new_temp is None or min(len(e_ref), len(e_new)) < MIN_DAYS:
         change = float(e_new.median() / e_ref.median() - 1)
         out["level"] = _judged(change, LEVEL_TOL, "change_frac")
     else:
