@@ -75,9 +75,9 @@ def test_heat_pump_runs_before_gas_when_cheaper(mini):
 def test_carbon_and_energy_kpis_by_hand(mini):
     k = mini.kpis
     co2_per_m3 = 0.038931e-3 * 15.3 * 0.99 * 44 / 12
-    assert k["co2_scope1_t"] == pytest.approx(k["natural_gas_m3"] * co2_per_m3, rel=1e-12)
-    assert k["co2_scope2_t"] == pytest.approx(k["grid_import_mwh"] * 0.5500, rel=1e-12)
-    assert k["co2_net_t"] == pytest.approx(k["co2_scope1_t"] + k["co2_scope2_t"], rel=1e-12)
+    assert k["co2_generated_t"] == pytest.approx(k["natural_gas_m3"] * co2_per_m3, rel=1e-12)
+    assert k["co2_grid_t"] == pytest.approx(k["grid_import_mwh"] * 0.5500, rel=1e-12)
+    assert k["co2_net_t"] == pytest.approx(k["co2_generated_t"] + k["co2_grid_t"], rel=1e-12)
     used_renewable = k["pv_generation_mwh"] - k["curtailment_mwh"] - k["grid_export_mwh"]
     tce = (k["grid_import_mwh"] + used_renewable) * 0.1229 + k["natural_gas_m3"] * 0.00133
     assert k["energy_tce"] == pytest.approx(tce, rel=1e-12)
