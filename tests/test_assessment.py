@@ -198,3 +198,18 @@ def test_owner_first_pv_and_storage_keep_the_balance():
         ents["textile_a"].electricity_use_mwh  # the roof's owner uses its PV first
     total_use = sum(e.electricity_use_mwh for e in ents.values())
     assert total_use == pytest.approx(k["grid_import_mwh"] + used)  # battery losses stay with its owner
+
+
+def test_core_indicator_counts_ccus_but_not_sinks_or_offsets(write_scenario):
+    """On a park with sinks and offsets the core indicator is (gross - CCUS stored) / tce.
+
+    The net figure (which also subtracts sinks and offsets) would read lower.
+    """
+    a = twin.assess(twin.run(twin.load_scenario(write_scenario(small(offsets={"sinks_t": 20_000, "ccer_t": 10_000})))))
+    nat = a.accounts["national_park"]
+    stored = nat.line("deduction:ccus_stored").co2_t
+    assert stored > 0 and nat.line("deduction:sinks").co2_t > 0  # the case bites
+    want = nat.gross_co2_t - stored
+    assert nat.net_co2_t < want - 1.0
+    assert a.core.inputs["co2_t"] == pytest.approx(want, rel=1e-12)
+    assert a.core.value == pytest.approx(want / a.core.inputs["energy_tce"], rel=1e-12)
