@@ -36,6 +36,7 @@ from scipy.optimize import least_squares
 
 from calibration.compare import paired, simulate
 from calibration.outputs import CalibrationResult, build_result
+from calibration.pv_screening import screen_pv
 from calibration.setup import FitProblem, prepare
 from calibration.spec import CalibrationSpec, Periods, load_spec, spec_from_dict
 from twin.errors import InputError
@@ -205,6 +206,7 @@ def calibrate(scenario_path: str | Path, meters_path: str | Path, map_path: str 
     if isinstance(periods, dict):
         periods = spec_from_dict({"periods": periods}, spec.source).periods
     problem = prepare(scenario_path, meters_path, map_path, spec, periods)
+    screen_pv(problem)  # needs the weather: PV outage, curtailment, clipping
     try:
         values, summary = fit(problem)
         if problem.learned is not None:

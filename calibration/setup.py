@@ -68,7 +68,7 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
             spec: CalibrationSpec, periods: Periods | None = None) -> FitProblem:
     """Load and check everything; build the weather file if the spec has one."""
     sc = load_scenario(scenario_path)
-    data = _select(load_meters(meters_path, map_path, sc.site.timezone), spec)
+    data = _select(load_meters(meters_path, map_path, sc.site.timezone, spec.keep), spec)
     targets = resolve_targets(sc, data.mapping)
     raw = sc.model_dump(mode="json")
     measured, native = _native(data)
@@ -251,7 +251,8 @@ def _attach_weather(problem: FitProblem) -> None:
     if wx.path is None:
         raise InputError(Problem(problem.spec.source, "weather.path", "required (or pass "
                                  "--weather FILE)"))
-    frame = build_weather(wx, problem.scenario.site, problem.year)
+    frame = build_weather(wx, problem.scenario.site, problem.year,
+                          [w for _, w in problem.periods.items()])
     problem.workdir = tempfile.TemporaryDirectory(prefix="park-twin-calibration-")
     path = write_weather_csv(frame, Path(problem.workdir.name) / "weather.csv")
     problem.raw["site"]["weather"] = {"source": "csv", "path": str(path)}

@@ -25,6 +25,9 @@ A YAML file (``yaml.safe_load``), every section optional::
       cooling_balance_c: [8, 30]
       level_steps: true                           # detect a step in level by BIC (a dated
                                                   # capacity change; not where dates are given)
+    keep: [stuck]                                 # data-quality screens whose values are
+                                                  # kept for fitting (calibration.screening);
+                                                  # default none: all screened values excluded
     fit:
       interval: hourly                            # hourly | daily | monthly; default: the
                                                   # meters' interval (15-min data: hourly)
@@ -56,9 +59,10 @@ import yaml
 from calibration.cleaning import INTERVALS
 from calibration.fields import canonical
 from calibration.mapping import parse_timezone
+from calibration.screening import keep_screens
 from twin.errors import InputError, Problem
 
-TOP_KEYS = {"free", "meters", "periods", "weather", "fit", "model"}
+TOP_KEYS = {"free", "meters", "periods", "weather", "fit", "model", "keep"}
 MODEL_KEYS = {"learn", "terms", "heating_balance_c", "cooling_balance_c", "level_steps"}
 TERMS = ("heating", "cooling")
 WEATHER_KEYS = {"path", "timezone", "label", "columns", "poa_tilt_deg", "poa_azimuth_deg",
@@ -125,6 +129,7 @@ class CalibrationSpec:
     fit: FitOptions = field(default_factory=FitOptions)
     source: str = "(spec)"
     model: ModelOptions = field(default_factory=ModelOptions)
+    keep: tuple[str, ...] = ()
 
     @property
     def learn(self) -> bool:
@@ -160,10 +165,11 @@ def spec_from_dict(doc: dict, source: str = "(spec)", base_dir: Path | None = No
     if not isinstance(meters, list):
         problems.append(Problem(source, "meters", "expected a list of meter ids of the mapping"))
         meters = []
+    keep = keep_screens(doc.get("keep") or [], source, "keep", problems)
     if problems:
         raise InputError(problems)
     return CalibrationSpec(free, tuple(str(m) for m in meters), periods, weather, fit, source,
-                           model)
+                           model, keep)
 
 
 def _free(raw, source: str, problems: list[Problem]) -> dict:
