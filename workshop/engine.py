@@ -108,7 +108,8 @@ def outcome(a: Activity, values: dict | None = None) -> dict:
     Keys: ``core_t_per_tce`` and its threshold, ``co2_t`` [tCO2/yr national net],
     ``capex_cny`` (extra against the baseline), ``npv_cny`` (with the carbon price, the
     scenario's discount rate and horizon), indicators met, scope 1 and 2 CO2, key KPIs,
-    CO2 per enterprise (GHG Protocol market-based, so green purchases count), and ``baseline`` (the same for the controls at their defaults).
+    CO2 per enterprise (GHG Protocol market-based, so green purchases count),
+    and ``baseline`` (the same for the controls at their defaults).
     """
     vals = clean_controls(a, values or {})
     key = (a.id, tuple(sorted(vals.items())))

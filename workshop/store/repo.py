@@ -221,3 +221,11 @@ class Store:
             db.execute(delete(Plan).where(Plan.team_id == ref.team_id, Plan.round_no == ref.round_no))
             db.add(Plan(team_id=ref.team_id, round_no=ref.round_no, controls_json=_dump(state[0]),
                         outcome_json=_dump(state[1]), submitted_at=now_utc()))
+
+    def set_role(self, token: str, role: str) -> None:
+        """Pick the team's role once (role play); later picks are refused."""
+        ref = self.team(token)
+        if ref.role is not None:
+            raise WorkshopError("err.role")
+        with self.factory.begin() as db:
+            db.execute(update(Team).where(Team.id == ref.team_id).values(role=role[:40]))
