@@ -258,7 +258,7 @@ def test_role_play_with_three_teams(server, browser):
     teams = {}
     for role in ("steel", "chemicals", "cement"):
         page = _join(browser, server, code, f"team-{role}")
-        page.get_by_test_id("stSelectbox").click()
+        page.get_by_test_id("stSelectbox").filter(has_text="Role").click()
         page.get_by_role("option", name=next(r.label.en for r in a.roles if r.id == role)).click()
         page.get_by_role("button", name="Join", exact=True).click()
         _predict(page, a.prediction.label.en, 0.1)

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workshop.store.db import DATA_ENV, DB_ENV, default_url, open_db
+from workshop.store.db import DB_ENV, open_db
 
 HELP = "serve the teaching workshop (sessions, lessons, challenges, role play, class view)"
 APP = Path(__file__).resolve().parent / "app.py"
@@ -36,12 +36,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def workshop_command(args: argparse.Namespace) -> int:
     """Upgrade the store and run the Streamlit server in the foreground (Ctrl+C stops it)."""
-    env = dict(os.environ)
-    env[DATA_ENV] = str(Path(args.data).resolve())
     if args.db:
-        env[DB_ENV] = args.db
-    os.environ.update({k: env[k] for k in (DATA_ENV, DB_ENV) if k in env})
-    url = default_url()
+        url = args.db
+    else:
+        folder = Path(args.data).resolve()
+        folder.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{folder / 'workshop.sqlite'}"
+    env = {**os.environ, DB_ENV: url}
     try:  # migrate now: a bad URL fails here with one line, not in the browser
         open_db(url)
     except Exception as exc:  # noqa: BLE001 - any driver error becomes one line and exit 2
