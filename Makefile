@@ -2,13 +2,14 @@
 #   make run   create the environment on first use, simulate the reference park,
 #              then open the planner app on http://localhost:8501 (Ctrl+C stops it)
 #   make test  create the environment on first use, run the test suite
+#   make workshop  serve the teaching workshop on this machine's network (port 8502)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APP    := $(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
-.PHONY: run test bench app clean
+.PHONY: run test bench app workshop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,9 @@ test: $(STAMP)
 
 app: $(STAMP)
 	$(APP)
+
+workshop: $(STAMP)
+	$(BIN)/park-twin workshop
 
 bench: $(STAMP)
 	$(BIN)/park-twin bench

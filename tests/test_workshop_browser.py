@@ -221,6 +221,12 @@ def test_whole_lesson(server, browser):
     team.get_by_text("Round 1 · revealed").wait_for(timeout=WAIT_MS)
     team.get_by_test_id("stMetricValue").filter(has_text=f"{full['core_t_per_tce']:.3f}").wait_for(timeout=WAIT_MS)
     _shot(fac, "workshop_class.png")
+    for page, name in ((team, "workshop_team_zh.png"), (fac, "workshop_class_zh.png")):
+        page.goto(page.url.replace("lang=en", "lang=zh"))
+        page.get_by_text("单位能耗碳排放").first.wait_for(timeout=WAIT_MS)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=WAIT_MS)
+        _ok(page)
+        _shot(page, name)
 
 
 def test_challenge_round_survives_a_restart(server, browser):
@@ -258,8 +264,8 @@ def test_role_play_with_three_teams(server, browser):
     teams = {}
     for role in ("steel", "chemicals", "cement"):
         page = _join(browser, server, code, f"team-{role}")
-        page.get_by_test_id("stSelectbox").filter(has_text="Role").click()
-        page.get_by_role("option", name=next(r.label.en for r in a.roles if r.id == role)).click()
+        label = next(r.label.en for r in a.roles if r.id == role)
+        page.get_by_test_id("stRadio").filter(has_text="Role").get_by_text(label, exact=True).click()
         page.get_by_role("button", name="Join", exact=True).click()
         _predict(page, a.prediction.label.en, 0.1)
         teams[role] = page

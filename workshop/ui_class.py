@@ -11,7 +11,7 @@ from workshop.charts import cost_carbon_chart, firms_chart
 from workshop.engine import outcome
 from workshop.exports import class_table, csv_bytes, debrief_html, excel_bytes
 from workshop.i18n import t
-from workshop.rounds import WEIGHTS, shared_values
+from workshop.rounds import WEIGHTS, answer, shared_values
 from workshop.store.repo import now_utc
 from workshop.ui_common import ACTIONS, JOINS, join_url, limited, qr_png, store
 
@@ -77,11 +77,14 @@ def _live(token: str, lang: str) -> None:
     plans = store().plans(s.id, s.round_no)
     preds = {tm.name: v for tm, _, v in store().predictions(s.id, s.round_no)}
     frame = class_table(a, plans, preds)
+    revealed = s.round_state == "revealed"  # the projector shows no answer before the reveal
+    if a.prediction is not None:
+        _predictions(a, plans, preds, revealed, lang)
     st.subheader(t("ui.leaderboard", lang))
     if not plans:
         st.caption(t("ui.no_plans", lang))
     else:
-        st.dataframe(frame, key="leaderboard", hide_index=True)
+        st.dataframe(frame if revealed else frame.drop(columns=["answer"]), key="leaderboard", hide_index=True)
         st.caption(f"{t('ui.score', lang)}: " + ", ".join(f"{k} {v:.0%}" for k, v in WEIGHTS.items()))
         st.plotly_chart(cost_carbon_chart({tm.name: out for tm, _, out in plans}, lang, plans[0][2]),
                         key="scatter")
@@ -89,6 +92,15 @@ def _live(token: str, lang: str) -> None:
     if a.kind == "roleplay":
         _shared_park(a, plans, lang)
     _exports(a, frame, plans, lang, s.round_no)
+
+
+def _predictions(a: Activity, plans: list, preds: dict[str, float], revealed: bool, lang: str) -> None:
+    st.subheader(t("ui.predictions", lang))
+    own = {tm.name: out for tm, _, out in plans}
+    rows = [{t("ui.team", lang): name, a.prediction.label(lang): value,
+             t("ui.outcome", lang): answer(a, own.get(name)) if revealed else None}
+            for name, value in sorted(preds.items())]
+    st.dataframe(rows, key="predictions", hide_index=True)
 
 
 def _open_plan(plans: list, lang: str) -> None:

@@ -75,7 +75,7 @@ def _at(a: Activity, values: dict) -> bool:
 def _pick_role(a: Activity, token: str, lang: str) -> None:
     with st.form("role"):
         labels = {r.id: r.label(lang) for r in a.roles}
-        role = st.selectbox(t("ui.role", lang), list(labels), format_func=labels.get)
+        role = st.radio(t("ui.role", lang), list(labels), format_func=labels.get)
         if st.form_submit_button(t("ui.join_button", lang)):
             limited(ACTIONS, token)
             store().set_role(token, role)
