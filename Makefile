@@ -1,7 +1,7 @@
 # Two commands a newcomer needs (README "Quick start"):
 #   make run   create the environment on first use, simulate the reference park,
 #              then open the planner app on http://localhost:8501 (Ctrl+C stops it)
-#   make test  create the environment on first use, run the test suite
+#   make test  create the environment on first use, check the import layers, run the test suite
 #   make workshop  serve the teaching workshop on this machine's network (port 8502)
 PYTHON ?= python3
 VENV   ?= .venv
@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APP    := $(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
-.PHONY: run test bench app workshop clean
+.PHONY: run test bench app workshop screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ run: $(STAMP)
 	$(APP)
 
 test: $(STAMP)
+	$(BIN)/lint-imports   # the layer contracts in pyproject.toml (docs/architecture.md)
 	$(BIN)/python -m pytest -q
 
 app: $(STAMP)
@@ -29,6 +30,10 @@ app: $(STAMP)
 
 workshop: $(STAMP)
 	$(BIN)/park-twin workshop
+
+# Refresh the README's screenshots from the running app (needs Debian's chromium)
+screenshots: $(STAMP)
+	PARK_TWIN_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py tests/test_workshop_browser.py -k "not role_play and not restart"
 
 bench: $(STAMP)
 	$(BIN)/park-twin bench

@@ -2,7 +2,7 @@
 
 Scenario (choose, upload, edit, download; retrofit measures), Results (key
 figures, the indicator panel from twin.assess, charts, accounts, events, exports)
-and Compare (two to four scenarios via twin.compare, pathway and MAC curve, HTML
+and Compare (two to four scenarios via twin.appraisal.compare, pathway and MAC curve, HTML
 report), in Chinese or English. The pages live in the ``parkapp`` package and only call the
 ``twin`` library; user data stays in ``st.session_state``.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from parkapp import page_calibration, page_compare, page_results, page_scenario, state, widgets
-from twin.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
+from twin.present.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 
 # The page registry, in sidebar order: key -> function drawing the page. To add a page, write
 # parkapp/page_<key>.py with a page() function, add it here, and give ui.page_<key> a zh and en

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import mesa
 import pandas as pd
 
 from calibration.cleaning import INTERVALS, aggregate
 from calibration.fields import apply_values
 from calibration.setup import FitProblem
 from calibration.targets import meter_series
-from twin.scenario import validate
-from twin.simulation import run
+from twin.economics.run import run
+from twin.scenario.load import validate
 
 
 def simulate(problem: FitProblem, values: dict[str, float], first: dt.date,
@@ -22,31 +21,8 @@ def simulate(problem: FitProblem, values: dict[str, float], first: dt.date,
     raw["period"] = {"year": problem.year, "start": first.isoformat(),
                      "days": (last - first).days + 1}
     sc = validate(raw, problem.source, problem.base_dir, allow_outside=True)
-    before = set(_agent_ids())
-    try:
-        hourly = meter_series(run(sc).flows_frame(), problem.targets)
-    finally:
-        _forget_models(before)
+    hourly = meter_series(run(sc).flows_frame(), problem.targets)  # the kernel frees its mesa model
     return hourly if problem.native == "h" else hourly.resample(problem.native).sum()
-
-
-def _agent_ids() -> dict:
-    """mesa's class-level registry of models (``Agent._ids``; {} where mesa has none)."""
-    ids = getattr(mesa.Agent, "_ids", None)
-    return ids if isinstance(ids, dict) else {}
-
-
-def _forget_models(before: set) -> None:
-    """Drop the models this run registered with mesa, so they can be freed.
-
-    mesa < 3.4 keys ``Agent._ids`` by model and never releases it (mesa issue #3179, fixed
-    by PR #3180): every run's model, network and ledger stay in memory, ~11 MB per run of
-    the 20-enterprise Yangzhong scenario, 20 GB over its 20 fits. The run has finished, so
-    its entry is no longer needed. (Better fixed in the twin or by a newer mesa.)
-    """
-    ids = _agent_ids()
-    for model in [m for m in ids if m not in before]:
-        ids.pop(model, None)
 
 
 def paired(measured: pd.DataFrame, simulated: pd.DataFrame, native: str,

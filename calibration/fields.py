@@ -21,8 +21,8 @@ import copy
 import re
 from dataclasses import dataclass
 
+from twin.catalog.sectors import sector_table
 from twin.physics.demand import SHIFT_HOURS
-from twin.sectors import sector_table
 
 PATH = re.compile(r"^(?P<list>enterprises|assets)\[(?P<id>[A-Za-z0-9_\-]+)\]\.(?P<field>[\w.]+)$")
 #: [start, end) hour pairs: a field ``<pair>.start``/``.end`` (or ``.0``/``.1``) sets one hour,
@@ -226,7 +226,7 @@ def _child(node: dict | list, key: str) -> dict | list:
 def overlay(calibrated: dict, paths: list[str]) -> dict:
     """The fitted fields of a calibrated scenario mapping as a variant (items by id).
 
-    The result holds only the ``paths`` in the form ``twin.scenario.deep_merge`` and
+    The result holds only the ``paths`` in the form ``twin.scenario.merge.deep_merge`` and
     ``extends`` merge onto the original scenario. A field inside a list (an hour pair's
     end, a capacity change's size) carries the whole list, which replaces the original.
     """

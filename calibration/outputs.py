@@ -11,7 +11,7 @@ failed write leaves nothing half-written):
   (1) on the calibration period and 0 on the validation period, whose readings fitted
   nothing (with p = 1, three validation months would inflate NMBE by 3/2);
 - ``calibrated.yaml``: an overlay holding only the fitted fields (items by id), to merge
-  onto the scenario (``extends`` in a variant, or ``twin.scenario.deep_merge``);
+  onto the scenario (``extends`` in a variant, or ``twin.scenario.merge.deep_merge``);
 - ``fit.csv``: ``timestamp, meter, measured, simulated_before, simulated_after, period`` at
   the fit interval (``timestamp`` is the interval start, ISO 8601 with UTC offset);
 - ``report.html``: plots of measured against simulated and of the residuals by hour of day

@@ -8,14 +8,24 @@ after) by hour of day (sub-daily data only) and by month.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-if TYPE_CHECKING:
-    from calibration.outputs import CalibrationResult
+
+class CalibrationResult(Protocol):
+    """What the report reads of a result (:class:`calibration.outputs.CalibrationResult`).
+
+    A protocol, so that the outputs import their report and not the reverse.
+    """
+
+    metrics: dict
+    series: pd.DataFrame
+    summary: dict
+    scenario_path: str
+    units: dict[str, str]
 
 MAX_POINTS = 1500
 COLOURS = {"measured": "#222222", "before": "#b0b0b0", "after": "#d62728"}

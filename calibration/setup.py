@@ -20,8 +20,8 @@ from calibration.spec import CalibrationSpec, Periods
 from calibration.targets import Target, resolve_targets
 from calibration.weather import build_weather, write_weather_csv
 from twin.errors import InputError, Problem
-from twin.scenario import load_scenario
-from twin.schema import Scenario
+from twin.scenario.load import load_scenario
+from twin.schema.scenario import Scenario
 
 NAMES = {rule: name for name, rule in INTERVALS.items()}  # 'h' -> 'hourly'
 ORDER = ["hourly", "daily", "monthly"]

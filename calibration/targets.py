@@ -28,7 +28,7 @@ import pandas as pd
 
 from calibration.mapping import MeterMap, MeterSpec
 from twin.errors import InputError, Problem
-from twin.schema import Scenario
+from twin.schema.scenario import Scenario
 from twin.units import fuels
 
 

@@ -47,7 +47,7 @@ def build_weather(spec: WeatherSpec, site, year: int) -> pd.DataFrame:
     ----------
     spec : WeatherSpec
         File, time zone and columns (``spec.path`` must be set).
-    site : twin.schema.Site
+    site : twin.schema.scenario.Site
         Latitude, longitude, altitude and time zone of the scenario's site.
     year : int
         The simulated calendar year.

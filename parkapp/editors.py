@@ -19,8 +19,8 @@ import yaml
 
 from parkapp import schema_ui, tables, widgets
 from twin.errors import Problem
-from twin.i18n import option, t
-from twin.schema import Grid, Scenario
+from twin.present.i18n import option, t
+from twin.schema.scenario import Grid, Scenario
 
 GRID_PATHS = ["import_max_mw", "export_max_mw", "tariff", "emission_factor.basis",
               "emission_factor.region", "emission_factor.year", "emission_factor.t_co2_per_mwh"]

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from twin.assessment import Assessment
-from twin.i18n import kpi_label, kpi_unit
-from twin.panels import accounts_frame, indicator_frame
-from twin.results import Results
+from twin.appraisal.assessment import Assessment
+from twin.kernel.results import Results
+from twin.present.i18n import kpi_label, kpi_unit
+from twin.present.panels import accounts_frame, indicator_frame
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 

@@ -17,7 +17,7 @@ from calibration.fit import calibrate
 from calibration.report import figure, metrics_frame, render
 from parkapp import state, widgets
 from twin.errors import InputError
-from twin.i18n import t
+from twin.present.i18n import t
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "calibration" / "examples" / "cambridge"

@@ -1,4 +1,4 @@
-"""Compare page: two to four scenarios side by side (twin.compare): indicators, the three
+"""Compare page: two to four scenarios side by side (twin.appraisal.compare): indicators, the three
 carbon accounts, economics against the first, key figures; the pathway and abatement cost
 curve of a scenario with measures (on a button press); the HTML report."""
 
@@ -11,13 +11,14 @@ import streamlit as st
 from parkapp import plans, state, widgets
 from parkapp.page_results import plot_config
 from parkapp.scenarios import shipped_names, shipped_raw
-from twin import charts, charts_assess
-from twin.assessment import Assessment
-from twin.compare import Comparison, compare_assessments
-from twin.i18n import format_number, t
-from twin.panels import HEADLINE, figures, indicators_side_by_side, kpi_frame, section_frame, unique_names
-from twin.report import html_report
-from twin.results import Results
+from twin.appraisal.assessment import Assessment
+from twin.appraisal.compare import Comparison, compare_assessments, same_period
+from twin.errors import InputError
+from twin.kernel.results import Results
+from twin.present import charts, charts_assess
+from twin.present.i18n import format_number, t
+from twin.present.panels import HEADLINE, figures, indicators_side_by_side, kpi_frame, section_frame, unique_names
+from twin.present.report import html_report
 
 CURRENT = "__current__"
 DEFAULTS = ("reference_baseline.yaml", "reference_retrofit.yaml", "reference_newbuild.yaml")
@@ -46,12 +47,12 @@ def _defaults(ws: state.Workspace) -> list[str]:
     return chosen
 
 
-def _source(choice: str, ws: state.Workspace) -> tuple[dict, str, str, str, int | None]:
-    """Scenario mapping, source name, origin, display name and measures year of a choice."""
+def _source(choice: str, ws: state.Workspace) -> tuple[dict, str, str, str, int | None, tuple[str, ...]]:
+    """Scenario mapping, source name, origin, display name, measures year and measures off of a choice."""
     if choice == CURRENT:
-        return ws.edited, ws.name, ws.origin, f"✎ {ws.label}", ws.year
+        return ws.edited, ws.name, ws.origin, f"✎ {ws.label}", ws.year, ws.off
     raw = shipped_raw(choice)
-    return raw, choice, "shipped", str(raw.get("name") or choice), None
+    return raw, choice, "shipped", str(raw.get("name") or choice), None, ()
 
 
 def _run_all(choices: list[str], ws: state.Workspace, lang: str) -> Compared | None:
@@ -61,8 +62,8 @@ def _run_all(choices: list[str], ws: state.Workspace, lang: str) -> Compared | N
     names = unique_names([_source(c, ws)[3] for c in choices])
     for i, (choice, name) in enumerate(zip(choices, names, strict=True), start=1):
         bar.progress((i - 1) / len(choices), text=t("ui.compare_progress", lang, i=i, n=len(choices), name=name))
-        raw, source, origin, _, year = _source(choice, ws)
-        run = state.simulate(raw, source, origin, year)
+        raw, source, origin, _, year, off = _source(choice, ws)
+        run = state.simulate(raw, source, origin, year, off)
         if run.results is None or run.assessment is None:
             st.warning(t("ui.compare_invalid", lang, name=name))
             continue
@@ -70,6 +71,12 @@ def _run_all(choices: list[str], ws: state.Workspace, lang: str) -> Compared | N
         sources[name] = plans.Candidate(name, raw, source, origin)
     bar.empty()
     if len(results) < 2:
+        return None
+    try:
+        same_period([r.scenario for r in results.values()], list(results))
+    except InputError as exc:
+        st.error(t("ui.compare_periods", lang))
+        widgets.show_problems(st, exc.problems)
         return None
     return Compared(results, assessed, sources, compare_assessments(list(assessed.values()), list(assessed)))
 
@@ -122,7 +129,7 @@ def page() -> None:
     lang = state.lang()
     ws = state.workspace()
     st.header(t("ui.page_compare", lang))
-    options = [CURRENT, *shipped_names()]
+    options = [*([] if state.rejected_upload() else [CURRENT]), *shipped_names()]
     label = {CURRENT: t("ui.compare_current", lang, name=ws.label)}
     chosen = [c for c in st.session_state.get("compare_pick", _defaults(ws)) if c in options]
     choices = st.multiselect(t("ui.compare_pick", lang), options, default=chosen, max_selections=4,

@@ -9,11 +9,19 @@ import pandas as pd
 import streamlit as st
 
 from parkapp import exports, state, widgets
-from twin import charts, charts_assess
-from twin.assessment import Assessment
-from twin.i18n import format_kpi, format_kpi_value, kpi_display, kpi_label, kpi_name, kpi_short_label, option, t
-from twin.panels import HEADLINE, accounts_frame, figures, indicator_frame, park_size_text, verdict, verdict_text
-from twin.results import Results
+from twin.appraisal.assessment import Assessment
+from twin.kernel.results import Results
+from twin.present import charts, charts_assess
+from twin.present.i18n import format_kpi, format_kpi_value, kpi_display, kpi_label, kpi_name, kpi_short_label, option, t
+from twin.present.panels import (
+    HEADLINE,
+    accounts_frame,
+    figures,
+    indicator_frame,
+    park_size_text,
+    verdict,
+    verdict_text,
+)
 
 LOWER_IS_BETTER = ("co2", "cost", "carbon", "energy_tce", "consumption_tce", "import", "unserved", "curtailment")
 
@@ -155,7 +163,9 @@ def _charts(r: Results, a: Assessment, name: str, lang: str) -> None:
 
 def _measures_caption(run: state.Run, ws: state.Workspace, lang: str) -> None:
     n, total = len(run.measures), run.measures_total
-    if n == total:
+    if ws.off:
+        st.info(t("ui.measures_switched_off", lang, n=n, total=total, off=", ".join(ws.off)))
+    elif n == total:
         st.info(t("ui.measures_end_state", lang, total=total))
     else:
         st.info(t("ui.measures_applied", lang, n=n, total=total, year=ws.year))
@@ -164,9 +174,12 @@ def _measures_caption(run: state.Run, ws: state.Workspace, lang: str) -> None:
 def page() -> None:
     """The Results page."""
     lang = state.lang()
+    if state.rejected_upload():
+        st.warning(t("ui.upload_rejected_run", lang, name=state.rejected_upload()))
+        return
     ws = state.workspace()
     st.header(f"{t('ui.page_results', lang)} · {ws.label}")
-    run = state.simulate(ws.edited, ws.name, ws.origin, ws.year)
+    run = state.simulate(ws.edited, ws.name, ws.origin, ws.year, ws.off)
     if run.results is None or run.assessment is None:
         st.error(t("ui.fix_first", lang))
         widgets.show_problems(st, run.problems)
@@ -176,7 +189,7 @@ def page() -> None:
         _measures_caption(run, ws, lang)
     base = None
     if ws.changes:
-        base_run = state.simulate(ws.base, ws.name, ws.origin, ws.year)
+        base_run = state.simulate(ws.base, ws.name, ws.origin, ws.year, ws.off)
         if base_run.results is not None and base_run.assessment is not None:
             base = figures(base_run.results.kpis, base_run.assessment)
         st.caption(t("ui.vs_base", lang, name=ws.name))

@@ -14,8 +14,8 @@ import yaml
 from parkapp import editors, state, widgets
 from parkapp.scenarios import MAX_UPLOAD_BYTES, canonical, check, shipped_names
 from twin.errors import InputError
-from twin.i18n import t
-from twin.panels_plan import measure_years, measures_frame
+from twin.present.i18n import t
+from twin.present.panels_plan import measure_years, measures_frame
 
 
 def _pick_source(lang: str) -> None:
@@ -44,20 +44,25 @@ def _upload(lang: str) -> None:
         return
     data = file.getvalue()
     digest = hashlib.sha1(data).hexdigest()[:10]
-    if state.workspace().key == f"upload-{digest}":
-        st.success(t("ui.upload_loaded", lang, name=file.name))
+    ws = state.workspace()
+    if ws.key == f"upload-{digest}":
+        ok = not state.validated(ws.base, file.name, "upload")[1]
+        (st.success if ok else st.error)(t("ui.upload_loaded" if ok else "ui.upload_cannot_run", lang,
+                                           name=file.name, n=0))
         return
     try:
         ws = state.upload_workspace(file.name, data)
     except InputError as exc:
+        state.reject_upload(file.name)
         st.error(t("ui.upload_errors", lang))
         widgets.show_problems(st, exc.problems)
         return
     _, problems = state.validated(ws.base, file.name, "upload")
     state.set_workspace(ws)
-    st.success(t("ui.upload_loaded", lang, name=file.name))
-    if problems:
-        st.warning(t("ui.invalid", lang))
+    if problems:  # it reads, but cannot run: the editors show each problem beside its field
+        st.error(t("ui.upload_cannot_run", lang, name=file.name, n=len(problems)))
+    else:
+        st.success(t("ui.upload_loaded", lang, name=file.name))
 
 
 def _reset() -> None:
@@ -120,6 +125,10 @@ def _measures_section(ws: state.Workspace, lang: str) -> None:
                               format_func=lambda y: labels.get(y, str(y)),
                               key=widgets.lang_key(f"{ws.key}-measures_year", lang))
     ws.year = None if chosen == years[-1] else chosen
+    ids = [str(i) for i in frame["id"]]
+    off = st.multiselect(t("ui.measures_off", lang), ids, default=[i for i in ws.off if i in ids],
+                         help=t("ui.measures_off_help", lang), key=widgets.lang_key(f"{ws.key}-measures_off", lang))
+    ws.off = tuple(off)
 
 
 def page() -> None:
@@ -127,6 +136,8 @@ def page() -> None:
     lang = state.lang()
     st.header(t("ui.page_scenario", lang))
     _pick_source(lang)
+    if state.rejected_upload():
+        return  # nothing below may edit or run the scenario that was loaded before
     ws = state.workspace()
     summary, status = st.container(), st.container()
     router = editors.Router()

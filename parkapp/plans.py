@@ -1,7 +1,7 @@
 """Pathway and abatement cost curve on the Compare page: slow, so run on a button press.
 
-Each computation simulates the park year by year (``twin.pathway.run_pathway``) or measure
-by measure (``twin.pathway.mac_curve``): several seconds. It runs in the script thread with
+Each computation simulates the park year by year (``twin.appraisal.pathway.run_pathway``) or measure
+by measure (``twin.appraisal.pathway.mac_curve``): several seconds. It runs in the script thread with
 a progress bar; every progress update is a point where Streamlit stops the script when a
 widget changes, so changing an input cancels a computation under way. Results go to a
 shared cache keyed by the scenario content and the inputs, and a session only shows the
@@ -22,14 +22,14 @@ import streamlit as st
 
 from parkapp import widgets
 from parkapp.scenarios import canonical, check
-from twin import charts_assess
+from twin.accounts.grid_path import projection_years
+from twin.appraisal.pathway import mac_curve, run_pathway
 from twin.errors import InputError
-from twin.grid_path import projection_years
-from twin.i18n import t
-from twin.measures import in_service, with_requirements
-from twin.panels_plan import mac_frame, pathway_economics_text, pathway_frame, pathway_text
-from twin.pathway import mac_curve, run_pathway
-from twin.schema import Scenario
+from twin.present import charts_assess
+from twin.present.i18n import t
+from twin.present.panels_plan import mac_frame, pathway_economics_text, pathway_frame, pathway_text
+from twin.scenario.measures import in_service, with_requirements
+from twin.schema.scenario import Scenario
 
 MAX_RESULTS = 16
 FIRST_YEAR = 2023  # the latest published grid factors (regional ones exist for 2023 only)

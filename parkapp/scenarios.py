@@ -1,7 +1,7 @@
 """Scenario sources for the app: shipped files, safe uploads, overlays. No streamlit.
 
 An upload is size-limited, read with ``yaml.safe_load`` (through
-``twin.scenario.read_yaml``, so problems read as on the command line) and may only
+``twin.scenario.load.read_yaml``, so problems read as on the command line) and may only
 ``extends`` a shipped scenario by name, resolved here from the shipped folder.
 Uploaded scenarios are validated and run with a fresh, empty temporary folder as
 their base, so they cannot make the server read any other file.
@@ -18,19 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from twin.errors import InputError, Problem
-from twin.i18n import t
-from twin.scenario import deep_merge, read_yaml, validate
-from twin.schema import Scenario
+from twin.present.i18n import t
+from twin.scenario.load import SHIPPED, read_yaml, shipped_names, validate
+from twin.scenario.merge import REMOVE_KEY, deep_merge
+from twin.schema.scenario import Scenario
 
-SHIPPED = Path(__file__).resolve().parents[1] / "scenarios"
 MAX_UPLOAD_BYTES = 256 * 1024
-REMOVE_KEY = "remove"  # {id: x, remove: true} deletes item x in an overlay (twin.scenario)
-
-
-def shipped_names() -> list[str]:
-    """File names of the shipped scenarios (``reference_baseline.yaml`` first)."""
-    names = sorted(p.name for p in SHIPPED.glob("*.yaml"))
-    return sorted(names, key=lambda n: not n.startswith("reference"))
 
 
 def shipped_raw(name: str, chain: tuple[str, ...] = ()) -> dict:
@@ -107,7 +100,7 @@ def _id_list(value: Any) -> bool:
 
 
 def overlay(base: Any, edited: Any) -> Any:
-    """The smallest overlay that ``twin.scenario.deep_merge`` turns ``base`` into ``edited``.
+    """The smallest overlay that ``twin.scenario.merge.deep_merge`` turns ``base`` into ``edited``.
 
     Mappings recurse; lists of items with ids are diffed by id (removed items
     become ``{id: x, remove: true}``); anything else is replaced when changed.

@@ -1,6 +1,6 @@
 """What the forms need to know about a scenario field, read from the pydantic schema.
 
-Kinds, bounds, defaults, choices and descriptions come from ``twin.schema`` and
+Kinds, bounds, defaults, choices and descriptions come from ``twin.schema.scenario`` and
 its sub-models, so a field added there appears in the app's tables at once
 (with an English label until twin/data/i18n.yaml names it). No streamlit here.
 """
@@ -17,8 +17,8 @@ import annotated_types as at
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from twin.schema_assets import Asset
-from twin.schema_enterprise import Enterprise
+from twin.schema.assets import Asset
+from twin.schema.enterprise import Enterprise
 
 SCALAR_KINDS = ("float", "int", "text", "choice", "bool")
 

@@ -20,12 +20,12 @@ import streamlit as st
 
 import twin
 from parkapp.scenarios import canonical, check, count_changes, overlay, shipped_names, shipped_raw, upload_raw
-from twin.assessment import Assessment
+from twin.appraisal.assessment import Assessment
 from twin.errors import InputError, Problem
-from twin.i18n import DEFAULT_LANG, t
-from twin.measures import apply_measures, in_service
-from twin.results import Results
-from twin.schema import Scenario
+from twin.kernel.results import Results
+from twin.present.i18n import DEFAULT_LANG, t
+from twin.scenario.measures import apply_measures, selected
+from twin.schema.scenario import Scenario
 
 DEFAULT_SCENARIO = "reference_baseline.yaml"
 
@@ -40,6 +40,7 @@ class Workspace:
     base: dict
     edited: dict = field(default_factory=dict)
     year: int | None = None  # run the measures in service by this year (None: all, the end state)
+    off: tuple[str, ...] = ()  # measures switched off by the planner (and what requires them)
 
     def __post_init__(self) -> None:
         if not self.edited:
@@ -87,8 +88,19 @@ def workspace() -> Workspace:
 
 
 def set_workspace(ws: Workspace) -> None:
-    """Replace this session's workspace."""
+    """Replace this session's workspace (and forget a rejected upload)."""
     st.session_state["workspace"] = ws
+    st.session_state.pop("rejected_upload", None)
+
+
+def reject_upload(name: str) -> None:
+    """Remember that the last upload was refused: no page runs the previous scenario meanwhile."""
+    st.session_state["rejected_upload"] = name
+
+
+def rejected_upload() -> str | None:
+    """File name of a refused upload the planner has not replaced yet (None when there is none)."""
+    return st.session_state.get("rejected_upload")
 
 
 def validated(raw: dict, source: str, origin: str) -> tuple[Scenario | None, list[Problem]]:
@@ -111,11 +123,12 @@ class Simulated:
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
-def _simulate(content: str, source: str, origin: str, year: int | None) -> Simulated:
-    """Run and assess a scenario given as canonical JSON, with its measures in service by ``year``."""
+def _simulate(content: str, source: str, origin: str, year: int | None, off: tuple[str, ...]) -> Simulated:
+    """Run and assess a scenario given as canonical JSON, with its measures in service by ``year``
+    but those switched ``off``."""
     start = time.perf_counter()
     scenario = check(json.loads(content), source, origin)
-    chosen, total = in_service(scenario, year), len(scenario.measures)
+    chosen, total = selected(scenario, year, off), len(scenario.measures)
     if total:
         scenario = apply_measures(scenario, chosen)
     results = twin.run(scenario)
@@ -141,12 +154,12 @@ class Run:
         return self.wall < 0.5 * self.seconds
 
 
-def simulate(raw: dict, source: str, origin: str, year: int | None = None) -> Run:
-    """Results and assessment of a scenario mapping (cached by content and year), with a spinner."""
+def simulate(raw: dict, source: str, origin: str, year: int | None = None, off: tuple[str, ...] = ()) -> Run:
+    """Results and assessment of a scenario mapping (cached by content, year and measures off), with a spinner."""
     start = time.perf_counter()
     with st.spinner(t("ui.running", lang())):
         try:
-            done = _simulate(canonical(raw), source, origin, year)
+            done = _simulate(canonical(raw), source, origin, year, tuple(sorted(off)))
         except InputError as exc:
             return Run(None, exc.problems, 0.0, time.perf_counter() - start)
     return Run(done.results, [], done.seconds, time.perf_counter() - start, done.assessment, done.measures,

@@ -9,7 +9,7 @@ import streamlit as st
 
 from parkapp.schema_ui import FieldSpec
 from twin.errors import Problem
-from twin.i18n import field_text, option
+from twin.present.i18n import field_text, option
 
 
 def label_help(spec: FieldSpec, lang: str) -> tuple[str, str]:

@@ -12,13 +12,13 @@ import dataclasses
 
 import pytest
 
-from twin.accounting_inputs import (
+from twin.accounts.inputs import (
     AccountingOptions,
     EnterpriseActivity,
     InternalSupply,
     ParkActivity,
 )
-from twin.accounts import (
+from twin.accounts.methods import (
     compare_frame,
     ghg_accounts,
     ghg_park_accounts,
@@ -26,8 +26,8 @@ from twin.accounts import (
     park_accounts,
     product_footprints,
 )
+from twin.catalog.factors import FactorBook
 from twin.errors import InputError
-from twin.factors import FactorBook
 
 COAL_T_CO2 = 1000 * 20.908e-3 * 26.0 * 0.94 * 44 / 12  # NCV x C content x oxidation x 44/12
 GAS_T_CO2 = 1e6 * 0.038931e-3 * 15.3 * 0.99 * 44 / 12

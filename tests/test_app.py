@@ -21,12 +21,13 @@ from streamlit.testing.v1 import AppTest
 import twin
 from parkapp import editors, exports, page_scenario, schema_ui, tables
 from parkapp.scenarios import MAX_UPLOAD_BYTES, canonical, check, overlay, shipped_names, shipped_raw, upload_raw
-from twin import charts_assess, load_scenario, panels, run
+from twin import load_scenario, run
 from twin.errors import InputError
-from twin.i18n import LANGS, format_number, has
-from twin.measures import apply_measures
-from twin.scenario import deep_merge
-from twin.schema import Grid, Scenario
+from twin.present import charts_assess, panels
+from twin.present.i18n import LANGS, format_number, has
+from twin.scenario.measures import apply_measures
+from twin.scenario.merge import deep_merge
+from twin.schema.scenario import Grid, Scenario
 
 APP = str(ROOT / "app.py")
 PV_TABLE = "shipped-reference_baseline.yaml-0-assets-pv"
@@ -317,6 +318,38 @@ def test_good_upload_extending_a_shipped_scenario_runs():
     goto(at, "results")
     assert at.metric and not at.error
 
+
+
+def test_after_a_refused_upload_results_do_not_run_the_previous_scenario():
+    """A planner who uploads a broken file must not see the reference park's results as if they were theirs."""
+    at = upload(start(), "broken.yaml", b"name: [unclosed\n")
+    assert at.error
+    goto(at, "results")
+    assert not at.exception
+    assert not at.metric, "the previous scenario ran after a refused upload"
+    assert any("broken.yaml" in w.value for w in at.warning)
+
+
+def test_an_upload_that_cannot_run_is_not_shown_as_loaded():
+    text = "extends: mini.yaml\nname: negative battery\nassets:\n  - {id: battery, p_max_mw: -5}\n"
+    at = upload(start(), "neg.yaml", text.encode())
+    assert not at.exception
+    assert not any("neg.yaml" in s.value for s in at.success)
+    assert any("neg.yaml" in e.value for e in at.error)
+
+
+def test_single_measures_switch_off():
+    """Switching one retrofit measure off runs the others (and drops what requires it)."""
+    at = start()
+    at.selectbox(key="shipped_pick").set_value("reference_retrofit.yaml").run()
+    ws = at.session_state["workspace"]
+    lang = at.session_state["lang"] if "lang" in at.session_state else "zh"
+    off = next(w for w in at.multiselect if w.key == f"{ws.key}-measures_off@{lang}")
+    off.set_value(["motors_2025"]).run()
+    assert at.session_state["workspace"].off == ("motors_2025",)
+    goto(at, "results")
+    assert not at.exception and at.metric
+    assert any("motors_2025" in i.value for i in at.info)
 
 # --- pure helpers ------------------------------------------------------------------------
 

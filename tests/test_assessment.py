@@ -14,7 +14,7 @@ import dataclasses
 import pytest
 
 import twin
-from twin.run_economics import against
+from twin.economics.run_economics import against
 
 COAL_CO2 = 20.908e-3 * 26.0 * 0.94 * 44 / 12  # tCO2 per t coal: NCV x C content x oxidation x 44/12
 FOSSIL, AVERAGE, RESIDUAL = 0.8273, 0.5306, 0.6096  # MEE & NBS 2023 [tCO2/MWh]

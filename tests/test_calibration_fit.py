@@ -19,10 +19,11 @@ from calibration.cli import main as cli_main
 from calibration.fit import calibrate
 from calibration.spec import spec_from_dict
 from calibration.weather import build_weather
+from twin.economics.run import run
 from twin.errors import InputError
-from twin.scenario import deep_merge, load_scenario
-from twin.schema import Scenario, Site
-from twin.simulation import run
+from twin.scenario.load import load_scenario
+from twin.scenario.merge import deep_merge
+from twin.schema.scenario import Scenario, Site
 
 TRUTH = {"enterprises[f1].demand.electricity_mwh": 1200.0,
          "enterprises[f1].base_load_frac": 0.35,

@@ -19,7 +19,7 @@ from calibration.examples.pv.prepare import prepare
 from calibration.fit import calibrate
 from calibration.spec import load_spec, spec_from_dict
 from calibration.weather import build_weather
-from twin.scenario import load_scenario
+from twin.scenario.load import load_scenario
 
 EXAMPLES = ROOT / "calibration" / "examples"
 

@@ -238,6 +238,6 @@ def test_electric_heating_term_by_hand(write_scenario):
             "reliability": {"failures": False}, "grid": {"import_max_mw": 100}, "enterprises": [flat]}
     r = twin.run(twin.load_scenario(write_scenario(data)))
     el = -r.flows_frame()["plant@el"].to_numpy()
-    temp = twin.inputs.site_weather(r.scenario)["temp_air_c"].loc[r.index].to_numpy()
+    temp = twin.network.inputs.site_weather(r.scenario)["temp_air_c"].loc[r.index].to_numpy()
     factor = 1 + 0.05 * np.maximum(15.0 - temp, 0.0)  # the same production every hour: load follows the factor
     np.testing.assert_allclose(el / el.mean(), factor / factor.mean(), rtol=1e-12)

@@ -1,5 +1,5 @@
-"""Figures (twin.charts, twin.charts_assess), tables (twin.panels), labels (twin.i18n) and
-the HTML comparison report (twin.report).
+"""Figures (twin.present.charts, twin.present.charts_assess), tables (twin.present.panels), labels (twin.present.i18n) and
+the HTML comparison report (twin.present.report).
 
 Charts are checked against the ledger and the accounts: stacked supply meets the
 withdrawals, the Sankey balances at every bus and converter, the waterfall reaches the
@@ -17,10 +17,10 @@ import yaml
 from conftest import SCENARIOS
 
 import twin
-from twin import charts, charts_assess, i18n, panels, panels_plan, report
-from twin.compare import compare_assessments
-from twin.measures import apply_measures
-from twin.pathway import MacPoint, mac_curve, run_pathway
+from twin.appraisal.compare import compare_assessments
+from twin.appraisal.pathway import MacPoint, mac_curve, run_pathway
+from twin.present import charts, charts_assess, i18n, panels, panels_plan, report
+from twin.scenario.measures import apply_measures
 
 
 @pytest.fixture(scope="module", params=["mini", "reference_baseline", "heavy_industry_symbiosis"])

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import twin
-from twin.economics import (
+from twin.economics.bills import DemandCharges, electricity_bill
+from twin.economics.finance import (
     AnnualOperation,
-    DemandCharges,
     Finance,
     Investment,
     Pathway,
@@ -16,7 +16,6 @@ from twin.economics import (
     carbon_cost_cny,
     compare,
     cost_flows,
-    electricity_bill,
     lcoe_cny_per_mwh,
     market_price,
     npv_cny,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from twin.errors import InputError
-from twin.factors import (
+from twin.catalog.factors import (
     FactorBook,
     factor_sources,
     grid_factor,
@@ -14,6 +13,7 @@ from twin.factors import (
     process_factor,
     provinces,
 )
+from twin.errors import InputError
 from twin.units import data_table
 
 

@@ -55,7 +55,7 @@ def test_converter_flows_by_hand(mini):
     f = mini.flows_frame()
     gas_m3_per_mwh = 1 / (0.92 * 0.038931 / 3.6)  # NCV 389.31 GJ per 10^4 m3, efficiency 0.92
     np.testing.assert_allclose(-f["gas_boiler@natural_gas"], f["gas_boiler@heat"] * gas_m3_per_mwh, rtol=1e-12)
-    temp = twin.inputs.site_weather(mini.scenario)["temp_air_c"].loc[mini.index].to_numpy()
+    temp = twin.network.inputs.site_weather(mini.scenario)["temp_air_c"].loc[mini.index].to_numpy()
     cop = np.clip(0.45 * (70 + 273.15) / (70 - temp), 1, 6)
     np.testing.assert_allclose(-f["heat_pump@el"], f["heat_pump@heat"] / cop, rtol=1e-12)
 
@@ -65,7 +65,7 @@ def test_heat_pump_runs_before_gas_when_cheaper(mini):
     gas_running = f["gas_boiler@heat"] > 1e-9
     # whenever gas burns, the heat pump is at full output unless electricity is dearer per MWh of heat
     price = mini.import_price
-    temp = twin.inputs.site_weather(mini.scenario)["temp_air_c"].loc[mini.index].to_numpy()
+    temp = twin.network.inputs.site_weather(mini.scenario)["temp_air_c"].loc[mini.index].to_numpy()
     hp_cost = price / np.clip(0.45 * 343.15 / (70 - temp), 1, 6)
     gas_cost = 3.6 / (0.92 * 0.038931 / 3.6)
     cheaper = hp_cost < gas_cost

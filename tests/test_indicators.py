@@ -6,11 +6,7 @@ import dataclasses
 
 import pytest
 
-from twin.accounting_inputs import AccountingOptions, EnterpriseActivity, ParkActivity
-from twin.accounts import national_account
-from twin.errors import InputError
-from twin.factors import FactorBook
-from twin.indicators import (
+from twin.accounts.indicators import (
     ProductEnergy,
     ResourceActivity,
     clean_energy_share,
@@ -23,6 +19,10 @@ from twin.indicators import (
     resource_indicators,
     threshold,
 )
+from twin.accounts.inputs import AccountingOptions, EnterpriseActivity, ParkActivity
+from twin.accounts.methods import national_account
+from twin.catalog.factors import FactorBook
+from twin.errors import InputError
 
 BOOK = FactorBook(2023)
 FIRM = EnterpriseActivity("firm", fuel_use={"coal": 1000.0, "natural_gas": 1e6},

@@ -9,7 +9,7 @@ import pytest
 from conftest import SCENARIOS, mini_dict
 
 import twin
-from twin.ledger import imbalance
+from twin.kernel.ledger import imbalance
 
 
 def run_dict(write_scenario, data: dict) -> twin.Results:

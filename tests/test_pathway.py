@@ -15,11 +15,11 @@ import pytest
 from conftest import SCENARIOS
 
 import twin
+from twin.accounts.grid_path import factor_in_year
+from twin.appraisal.pathway import mac_curve, run_pathway
 from twin.cli import main
 from twin.errors import InputError
-from twin.grid_path import factor_in_year
-from twin.measures import apply_measures
-from twin.pathway import mac_curve, run_pathway
+from twin.scenario.measures import apply_measures
 
 PLAN = {
     "name": "Plan park", "seed": 1,
@@ -175,3 +175,19 @@ def test_reference_retrofit_meets_the_threshold_in_2032():
     assert y31.assessment.core.passed is False and y32.assessment.core.passed is True
     assert y32.assessment.core.threshold == 0.2  # a 200,000-1,000,000 tce park
     assert result.first_met == 2032
+
+
+def test_selected_measures_switch_off_one_and_what_requires_it():
+    """Switching a measure off also switches off the measures that require it, transitively."""
+    from twin.scenario.measures import in_service, selected
+
+    sc = twin.load_scenario(SCENARIOS / "reference_retrofit.yaml")
+    every = [m.id for m in in_service(sc)]
+    assert [m.id for m in selected(sc)] == every
+    needs = {m.id: set(m.requires) for m in sc.measures}
+    root = next(i for i in every if any(i in r for r in needs.values()))
+    dependants = {i for i, r in needs.items() if root in r}
+    kept = [m.id for m in selected(sc, off=[root])]
+    assert root not in kept and not dependants & set(kept)
+    assert set(every) - set(kept) >= {root} | dependants
+    assert [m.id for m in selected(sc, year=2026, off=[])] == [m.id for m in in_service(sc, 2026)]

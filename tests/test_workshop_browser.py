@@ -4,7 +4,7 @@
 A whole lesson (join, predict, move, undo, snapshot, reset, submit; the facilitator reveals
 and exports), a challenge round with a server restart in the middle (nothing lost), and a
 role play with three teams in separate browser contexts. Skips where chromium or playwright
-is absent. ``PARK_TWIN_WORKSHOP_SCREENSHOTS=1`` also writes the README's screenshots.
+is absent. ``PARK_TWIN_SCREENSHOTS=1`` (``make screenshots``) also writes the README's screenshots.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def _ok(page) -> None:
 def _shot(page, name: str) -> None:
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-    if os.environ.get("PARK_TWIN_WORKSHOP_SCREENSHOTS") == "1":
+    if os.environ.get("PARK_TWIN_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ARTIFACTS / name, SCREENSHOTS / name)
 

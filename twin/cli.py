@@ -15,6 +15,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from twin.errors import InputError, Problem
+from twin.kernel.outputs import OUTPUT_FILES
 
 EXIT_INPUT = 2
 
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
              [("files", {"nargs": "+", "metavar": "FILE"})])
     _command(sub, "run", "simulate a scenario and print its KPIs", _run, [
         ("file", {"metavar": "FILE"}),
-        ("--out", {"metavar": "DIR", "help": "write kpis.json, flows.parquet, events.csv, scenario.yaml"}),
+        ("--out", {"metavar": "DIR", "help": "write " + "; ".join(f"{k} ({v})" for k, v in OUTPUT_FILES.items())}),
         ("--seed", {"type": int, "help": "override the scenario seed"}),
         ("--json", {"action": "store_true", "help": "print the KPIs as one JSON object"}),
         ("--weather", {"metavar": "FILE", "help": "weather file to use (may lie outside the scenario folder)"}),
@@ -91,7 +92,7 @@ def _command(sub, name: str, help_text: str, handler: Callable, args: list) -> N
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from twin.scenario import load_scenario
+    from twin.scenario.load import load_scenario
 
     problems: list[Problem] = []
     for name in args.files:
@@ -106,12 +107,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from twin.measures import apply_measures
-    from twin.scenario import load_scenario
-    from twin.simulation import run
+    from twin.economics.run import run
+    from twin.scenario.load import load_scenario
+    from twin.scenario.measures import apply_measures
 
     overrides = _weather_override(args.weather)
     scenario = load_scenario(args.file, overrides=overrides, allow_outside=bool(overrides))
+    _note_year(args.file, scenario, args.year)
     if scenario.measures:
         scenario = apply_measures(scenario, year=args.year)
     results = run(scenario, seed=args.seed)
@@ -150,21 +152,22 @@ def format_kpis(kpis: dict[str, float], title: str = "") -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from twin.report import report
+    from twin.present.report import report
 
     print(f"report written to {report(args.files, args.out, lang=args.lang)}")
     return 0
 
 
 def _assess(args: argparse.Namespace) -> int:
-    from twin.assessment import assess
-    from twin.assessment_text import format_assessment
-    from twin.grid_path import year_overrides
-    from twin.measures import apply_measures
-    from twin.scenario import load_scenario
-    from twin.simulation import run
+    from twin.accounts.grid_path import year_overrides
+    from twin.appraisal.assessment import assess
+    from twin.economics.run import run
+    from twin.present.assessment_text import format_assessment
+    from twin.scenario.load import load_scenario
+    from twin.scenario.measures import apply_measures
 
     scenario = load_scenario(args.file)
+    _note_year(args.file, scenario, args.year)
     factors = year_overrides(scenario, args.year) if args.year is not None else None
     a = assess(run(apply_measures(scenario, year=args.year)), factor_overrides=factors, year=args.year)
     print(json.dumps(a.to_dict()) if args.json else format_assessment(a))
@@ -172,7 +175,7 @@ def _assess(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from twin.compare import compare_files, format_comparison
+    from twin.appraisal.compare import compare_files, format_comparison
 
     c = compare_files(args.files, year=args.year, progress=None if args.json else _progress)
     print(json.dumps(c.to_dict()) if args.json else format_comparison(c))
@@ -180,9 +183,9 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _pathway(args: argparse.Namespace) -> int:
-    from twin.assessment_text import format_pathway
-    from twin.pathway import check_range, run_pathway
-    from twin.scenario import load_scenario
+    from twin.appraisal.pathway import check_range, run_pathway
+    from twin.present.assessment_text import format_pathway
+    from twin.scenario.load import load_scenario
 
     check_range(args.file, args.start, args.stop)
     scenario = load_scenario(args.file)
@@ -192,13 +195,27 @@ def _pathway(args: argparse.Namespace) -> int:
 
 
 def _mac(args: argparse.Namespace) -> int:
-    from twin.assessment_text import format_mac
-    from twin.pathway import mac_curve
-    from twin.scenario import load_scenario
+    from twin.appraisal.pathway import mac_curve
+    from twin.present.assessment_text import format_mac
+    from twin.scenario.load import load_scenario
 
     points = mac_curve(load_scenario(args.file), year=args.year, progress=None if args.json else _progress)
     print(json.dumps([p.to_dict() for p in points]) if args.json else format_mac(points))
     return 0
+
+
+def _note_year(file: str, scenario, year: int | None) -> None:
+    """Say on stderr when ``--year`` lies outside the years the file's measures come into service."""
+    if year is None:
+        return
+    years = sorted(m.year for m in scenario.measures)
+    if not years:
+        _progress(f"{file}: no measures; --year {year} picks only that year's grid factors (where used)")
+    elif year < years[0]:
+        _progress(f"{file}: no measure is in service in {year} (the first is commissioned in {years[0]}): "
+                  "running the park as it is")
+    elif year > years[-1]:
+        _progress(f"{file}: every measure is in service by {years[-1]}; {year} is past the last one")
 
 
 def _progress(message: str) -> None:
@@ -206,7 +223,7 @@ def _progress(message: str) -> None:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from twin.bench import bench
+    from twin.kernel.bench import bench
 
     scales = [int(s) for s in args.scales.split(",") if s]
     print(bench(args.scenario, args.repeat, scales))

@@ -14,6 +14,7 @@ from importlib import resources
 import pandas as pd
 
 MWH_PER_GJ = 1.0 / 3.6  # 1 MWh = 3.6 GJ (definition)
+HOURS_PER_DAY = 24  # the kernel settles and the agents plan day by day
 CO2_PER_C = 44.0 / 12.0  # molar mass ratio CO2/C
 
 

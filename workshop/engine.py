@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import twin
-from twin.grid_path import year_overrides
-from twin.measures import apply_measures, in_service
-from twin.run_economics import against
+from twin.accounts.grid_path import year_overrides
+from twin.economics.run_economics import against
+from twin.scenario.measures import apply_measures, in_service
 from workshop.activities import Activity, Control, clean_controls
 
 SHIPPED = Path(__file__).resolve().parents[1] / "scenarios"

@@ -1,4 +1,4 @@
-"""Workshop labels: ``workshop/data/i18n.yaml``, looked up like the app's (``twin.i18n``).
+"""Workshop labels: ``workshop/data/i18n.yaml``, looked up like the app's (``twin.present.i18n``).
 
 Languages, the default and the fallback (English, then the key) are the app's.
 """
@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from twin.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, check_lang
+from twin.present.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, check_lang
 
 __all__ = ["DEFAULT_LANG", "LANGS", "LANG_NAMES", "check_lang", "t"]
 
