@@ -147,6 +147,7 @@ def _join(browser, server: Server, code: str, name: str, lang: str = "en"):
     page.get_by_label("Team name" if lang == "en" else "队名").fill(name)
     page.get_by_role("button", name="Join" if lang == "en" else "加入", exact=True).click()
     page.wait_for_url(re.compile(r"team="), timeout=WAIT_MS)
+    page.get_by_text(re.compile(f"{'Team' if lang == 'en' else '队伍'}: {name} ·")).wait_for(timeout=WAIT_MS)
     return page
 
 
@@ -154,9 +155,12 @@ def _predict(page, label: str, value: float) -> None:
     box = page.get_by_label(label)
     box.wait_for(timeout=WAIT_MS)
     box.fill(str(value))
-    box.press("Enter")
     page.get_by_role("button", name="Submit prediction").click()
-    page.get_by_role("button", name="Apply move").wait_for(timeout=WAIT_MS)
+    try:
+        page.get_by_role("button", name="Apply move").wait_for(timeout=WAIT_MS)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "failed_predict.png"), full_page=True)
+        raise
 
 
 def _slide(page, label: str, steps: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import streamlit as st
@@ -27,6 +28,8 @@ def create_form(lang: str) -> None:
         if st.form_submit_button(t("ui.create", lang)):
             limited(JOINS, "create")
             code, token = store().create_session(aid, lang)
+            # the baseline run every first move needs, computed while the room joins
+            threading.Thread(target=outcome, args=(acts[aid],), daemon=True).start()
             st.query_params.clear()
             st.query_params.update({"fac": token, "lang": lang})
             st.rerun()

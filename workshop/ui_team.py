@@ -90,7 +90,11 @@ def _predict(a: Activity, token: str, lang: str) -> None:
                                 format="%.3f")
         if st.form_submit_button(t("ui.predict_button", lang)) and value is not None:
             limited(ACTIONS, token)
-            store().predict(token, STEP, float(value))
+            try:
+                store().predict(token, STEP, float(value))
+            except WorkshopError as exc:  # a double submit: the first prediction counts
+                if exc.key != "err.predicted":
+                    raise
             st.rerun()
 
 
