@@ -33,7 +33,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WAIT_MS = 60_000
+WAIT_MS = 90_000  # generous: this machine's 2 cores are shared
 
 
 def _missing() -> str | None:
@@ -111,7 +111,10 @@ def browser():
 
 
 def _page(browser):
-    return browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True).new_page()
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+    ctx.set_default_timeout(WAIT_MS)
+    ctx.set_default_navigation_timeout(WAIT_MS)
+    return ctx.new_page()
 
 
 def _ok(page) -> None:

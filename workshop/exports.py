@@ -44,7 +44,8 @@ def excel_bytes(frame: pd.DataFrame) -> bytes:
 
 def debrief_html(a: Activity, frame: pd.DataFrame, plans: list[tuple], lang: str) -> str:
     """One self-contained HTML page: the question, the explanation's claims, results and the scatter."""
-    points = {team.name: out for team, _, out in plans}
+    points = {t("ui.baseline", lang): plans[0][2]["baseline"]} if plans else {}
+    points.update({team.name: out for team, _, out in plans})
     parts = [f"<h1>{html.escape(a.title(lang))}</h1>", f"<p>{html.escape(a.question(lang))}</p>"]
     if plans:
         fig = cost_carbon_chart(points, lang, plans[0][2])

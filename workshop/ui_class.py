@@ -89,8 +89,8 @@ def _live(token: str, lang: str) -> None:
     else:
         st.dataframe(frame if revealed else frame.drop(columns=["answer"]), key="leaderboard", hide_index=True)
         st.caption(f"{t('ui.score', lang)}: " + ", ".join(f"{k} {v:.0%}" for k, v in WEIGHTS.items()))
-        st.plotly_chart(cost_carbon_chart({tm.name: out for tm, _, out in plans}, lang, plans[0][2]),
-                        key="scatter")
+        points = {t("ui.baseline", lang): plans[0][2]["baseline"], **{tm.name: out for tm, _, out in plans}}
+        st.plotly_chart(cost_carbon_chart(points, lang, plans[0][2]), key="scatter")
         _open_plan(plans, lang)
     if a.kind == "roleplay":
         _shared_park(a, plans, lang)
