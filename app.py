@@ -37,6 +37,7 @@ def main() -> None:
     """Draw the sidebar and the chosen page."""
     st.set_page_config(page_title="Park Twin · 零碳园区", page_icon="🏭", layout="wide")
     page = sidebar()
+    widgets.streamlit_strings(state.lang())
     st.title(t("ui.app_title", state.lang()))
     PAGES[page]()
 

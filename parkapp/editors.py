@@ -18,6 +18,7 @@ import streamlit as st
 import yaml
 
 from parkapp import schema_ui, tables, widgets
+from twin.catalog.tariffs import tariff_names
 from twin.errors import Problem
 from twin.present.i18n import option, t
 from twin.schema.scenario import Grid, Scenario
@@ -55,13 +56,6 @@ class Router:
             placed.setdefault(best if best is not None and scores[best] >= 0 else -1, []).append(problem)
         for index, found in placed.items():
             widgets.show_problems(self.slots[index][0] if index >= 0 else fallback, found)
-
-
-@cache
-def tariff_names() -> tuple[str, ...]:
-    """Shipped tariff names (twin/data/tariffs/*.yaml)."""
-    folder = resources.files("twin.data").joinpath("tariffs")
-    return tuple(sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")))
 
 
 @cache

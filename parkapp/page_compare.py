@@ -10,13 +10,13 @@ import streamlit as st
 
 from parkapp import plans, state, widgets
 from parkapp.page_results import plot_config
-from parkapp.scenarios import shipped_names, shipped_raw
+from parkapp.scenarios import shipped_names, shipped_raw, shipped_title
 from twin.appraisal.assessment import Assessment
 from twin.appraisal.compare import Comparison, compare_assessments, same_period
 from twin.errors import InputError
 from twin.kernel.results import Results
-from twin.present import charts, charts_assess
-from twin.present.i18n import format_number, t
+from twin.present import charts_assess, charts_compare
+from twin.present.i18n import format_number, local_name, t
 from twin.present.panels import HEADLINE, figures, indicators_side_by_side, kpi_frame, section_frame, unique_names
 from twin.present.report import html_report
 
@@ -52,7 +52,7 @@ def _source(choice: str, ws: state.Workspace) -> tuple[dict, str, str, str, int 
     if choice == CURRENT:
         return ws.edited, ws.name, ws.origin, f"✎ {ws.label}", ws.year, ws.off
     raw = shipped_raw(choice)
-    return raw, choice, "shipped", str(raw.get("name") or choice), None, ()
+    return raw, choice, "shipped", local_name(raw, state.lang()) or choice, None, ()
 
 
 def _run_all(choices: list[str], ws: state.Workspace, lang: str) -> Compared | None:
@@ -111,7 +111,7 @@ def _tabs(done: Compared, lang: str) -> None:
         keys = None if every else [*HEADLINE, *done.comparison.sections["kpis"]]
         frame = kpi_frame(figs, lang, keys)
         st.dataframe(frame.style.format(format_number), width="stretch", key="compare_table")
-        st.plotly_chart(charts.compare_bars(figs, HEADLINE, lang), width="stretch",
+        st.plotly_chart(charts_compare.compare_bars(figs, HEADLINE, lang), width="stretch",
                         config=plot_config("compare"), key="chart_compare")
     with tabs[3]:
         cols = st.columns(2)
@@ -130,9 +130,11 @@ def page() -> None:
     ws = state.workspace()
     st.header(t("ui.page_compare", lang))
     options = [*([] if state.rejected_upload() else [CURRENT]), *shipped_names()]
-    label = {CURRENT: t("ui.compare_current", lang, name=ws.label)}
+    label = {CURRENT: t("ui.compare_current", lang, name=ws.label),
+             **{n: shipped_title(n, lang) for n in shipped_names()}}
     chosen = [c for c in st.session_state.get("compare_pick", _defaults(ws)) if c in options]
     choices = st.multiselect(t("ui.compare_pick", lang), options, default=chosen, max_selections=4,
+                             placeholder=t("ui.st_choose", lang),
                              key=widgets.lang_key("compare_pick", lang), format_func=lambda c: label.get(c, c))
     st.session_state["compare_pick"] = choices
     if len(choices) < 2:

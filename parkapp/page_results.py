@@ -85,9 +85,10 @@ def _events(r: Results, lang: str) -> None:
         st.info(t("ui.no_events", lang))
         return
     cols = st.columns(3)
-    kinds = cols[0].multiselect(t("ui.events_filter_event", lang), sorted(events["event"].unique()), key="ev_kind")
+    kinds = cols[0].multiselect(t("ui.events_filter_event", lang), sorted(events["event"].unique()), key="ev_kind",
+                                format_func=lambda e: option("event", e, lang), placeholder=t("ui.st_choose", lang))
     assets = cols[1].multiselect(t("ui.events_filter_asset", lang), sorted(events["asset"].astype(str).unique()),
-                                 key="ev_asset")
+                                 key="ev_asset", placeholder=t("ui.st_choose", lang))
     text = cols[2].text_input(t("ui.events_search", lang), key="ev_text")
     shown = events
     if kinds:
@@ -97,7 +98,9 @@ def _events(r: Results, lang: str) -> None:
     if text:
         shown = shown[shown["detail"].astype(str).str.contains(text, case=False, regex=False)]
     st.caption(t("ui.events_count", lang, n=len(shown), total=len(events)))
-    st.dataframe(shown, hide_index=True, width="stretch", key="events_table")
+    shown = shown.assign(event=shown["event"].map(lambda e: option("event", e, lang)))
+    st.dataframe(shown.rename(columns={c: t(f"ui.events_col_{c}", lang) for c in shown.columns}),
+                 hide_index=True, width="stretch", key="events_table")
 
 
 def _exports(r: Results, a: Assessment, figures: dict[str, Any], lang: str) -> None:

@@ -12,7 +12,7 @@ import streamlit as st
 import yaml
 
 from parkapp import editors, state, widgets
-from parkapp.scenarios import MAX_UPLOAD_BYTES, canonical, check, shipped_names
+from parkapp.scenarios import MAX_UPLOAD_BYTES, canonical, check, shipped_names, shipped_title
 from twin.errors import InputError
 from twin.present.i18n import t
 from twin.present.panels_plan import measure_years, measures_frame
@@ -27,7 +27,8 @@ def _pick_source(lang: str) -> None:
     if kind == "shipped":
         names = shipped_names()
         current = ws.name if ws.origin == "shipped" else names[0]
-        name = st.selectbox(t("ui.shipped_pick", lang), names, index=names.index(current), key="shipped_pick")
+        name = st.selectbox(t("ui.shipped_pick", lang), names, index=names.index(current), key="shipped_pick",
+                            format_func=lambda n: shipped_title(n, lang))
         if ws.origin != "shipped" or ws.name != name:
             state.set_workspace(state.shipped_workspace(name))
         return
@@ -127,6 +128,7 @@ def _measures_section(ws: state.Workspace, lang: str) -> None:
     ws.year = None if chosen == years[-1] else chosen
     ids = [str(i) for i in frame["id"]]
     off = st.multiselect(t("ui.measures_off", lang), ids, default=[i for i in ws.off if i in ids],
+                         placeholder=t("ui.st_choose", lang),
                          help=t("ui.measures_off_help", lang), key=widgets.lang_key(f"{ws.key}-measures_off", lang))
     ws.off = tuple(off)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import json
 import re
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from twin.errors import InputError, Problem
-from twin.present.i18n import t
+from twin.present.i18n import local_name, t
 from twin.scenario.load import SHIPPED, read_yaml, shipped_names, validate
 from twin.scenario.merge import REMOVE_KEY, deep_merge
 from twin.schema.scenario import Scenario
@@ -37,6 +38,12 @@ def shipped_raw(name: str, chain: tuple[str, ...] = ()) -> dict:
     if parent is None:
         return data
     return deep_merge(shipped_raw(str(parent), (*chain, name)), data)
+
+
+@functools.cache
+def shipped_title(name: str, lang: str) -> str:
+    """Pick-list label of a shipped scenario: its name in ``lang``, then the file name."""
+    return f"{local_name(shipped_raw(name), lang)} · {name}"
 
 
 def _safe_name(name: str) -> str:

@@ -23,7 +23,7 @@ from parkapp.scenarios import canonical, check, count_changes, overlay, shipped_
 from twin.appraisal.assessment import Assessment
 from twin.errors import InputError, Problem
 from twin.kernel.results import Results
-from twin.present.i18n import DEFAULT_LANG, t
+from twin.present.i18n import DEFAULT_LANG, local_name, t
 from twin.scenario.measures import apply_measures, selected
 from twin.schema.scenario import Scenario
 
@@ -59,7 +59,7 @@ class Workspace:
     @property
     def label(self) -> str:
         """Scenario name to show."""
-        return str(self.edited.get("name") or self.base.get("name") or self.name)
+        return local_name(self.edited, lang()) or local_name(self.base, lang()) or self.name
 
 
 def lang() -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from parkapp.schema_ui import FieldSpec
 from twin.errors import Problem
-from twin.present.i18n import field_text, option
+from twin.present.i18n import field_text, option, t
 
 
 def label_help(spec: FieldSpec, lang: str) -> tuple[str, str]:
@@ -100,3 +100,23 @@ def show_problems(container: Any, problems: Sequence[Problem]) -> None:
     if problems:
         container.error("\n\n".join(f"**{p.field}**{f' (id {p.id})' if p.id else ''}: {p.message}"
                                     for p in problems), icon=":material/error:")
+
+
+def streamlit_strings(lang: str) -> None:
+    """Streamlit's own texts in ``lang`` where it offers no setting (the file uploader's).
+
+    Streamlit ships English only; in Chinese the drop zone's instructions and its button are
+    replaced by CSS (``ui.st_*`` in twin/data/i18n.yaml). Select boxes take their placeholder
+    from :func:`t` where they are created.
+    """
+    if lang == "en":
+        return
+    drop, limit, browse = (t(f"ui.st_{k}", lang) for k in ("drop", "limit", "browse"))
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size:0}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content:"{drop}";font-size:1rem}}
+[data-testid="stFileUploaderDropzoneInstructions"] small {{font-size:0}}
+[data-testid="stFileUploaderDropzoneInstructions"] small::after {{content:"{limit}";font-size:0.8rem}}
+[data-testid="stFileUploaderDropzone"] button {{font-size:0}}
+[data-testid="stFileUploaderDropzone"] button::after {{content:"{browse}";font-size:0.9rem}}
+</style>""")

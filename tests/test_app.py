@@ -24,7 +24,7 @@ from parkapp.scenarios import MAX_UPLOAD_BYTES, canonical, check, overlay, shipp
 from twin import load_scenario, run
 from twin.errors import InputError
 from twin.present import charts_assess, panels
-from twin.present.i18n import LANGS, format_number, has
+from twin.present.i18n import LANGS, format_number, has, t
 from twin.scenario.measures import apply_measures
 from twin.scenario.merge import deep_merge
 from twin.schema.scenario import Grid, Scenario
@@ -135,14 +135,17 @@ def test_results_widgets_filter_and_switch(results_app):
     choose(at, "sankey_by", "sector")
     at.text_input(key="ev_text").set_value("Spring Festival").run()
     assert not at.exception
-    assert all("Spring Festival" in d for d in table(at, "detail")["detail"])
+    detail = t("ui.events_col_detail", "zh")
+    events = table(at, detail)
+    assert all("Spring Festival" in d for d in events[detail])
+    assert set(events[t("ui.events_col_event", "zh")]) <= {"春节停产开始", "春节停产结束"}  # event types in Chinese
 
 
 def test_compare_page_shows_indicators_accounts_economics_pathway_and_mac():
     at = goto(start(), "compare")
     default = ["reference_baseline.yaml", "reference_retrofit.yaml", "reference_newbuild.yaml"]
     assert at.multiselect(key="compare_pick@zh").value == default
-    names = [str(shipped_raw(n)["name"]) for n in default]
+    names = [str(shipped_raw(n)["name_zh"]) for n in default]  # the Chinese page shows the Chinese names
     indicators = at.table[0].value
     assert list(indicators.columns)[:3] == names
     core = indicators.loc["单位能耗碳排放 [tCO₂/tce]"]

@@ -138,3 +138,13 @@ def test_cambridge_b19_gas_with_timer_and_felt_temperature(shared_data):
     assert hourly["cv_rmse"] <= 0.30 and abs(hourly["nmbe"]) <= 0.10, hourly
     monthly = _stats(result, "b19_gas", "validation", "monthly")
     assert monthly["cv_rmse"] <= 0.15 and abs(monthly["nmbe"]) <= 0.05, monthly
+
+
+def test_worked_examples_say_where_their_data_comes_from_when_it_is_absent(tmp_path, capsys):
+    """Without the real data, the worked examples print one line per group and exit 2, no traceback."""
+    from calibration.examples.run_all import main
+
+    assert main(["pv", "yangzhong", "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2
+    assert "Sci. Data 9, 577" in err[0] and "Tianchi" in err[1]

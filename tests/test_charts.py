@@ -19,7 +19,7 @@ from conftest import SCENARIOS
 import twin
 from twin.appraisal.compare import compare_assessments
 from twin.appraisal.pathway import MacPoint, mac_curve, run_pathway
-from twin.present import charts, charts_assess, i18n, panels, panels_plan, report
+from twin.present import charts, charts_assess, charts_compare, i18n, panels, panels_plan, report
 from twin.scenario.measures import apply_measures
 
 
@@ -166,10 +166,21 @@ def test_monthly_energy_adds_up_to_the_year(results):
     assert charts.monthly_energy(results, "zh").data
 
 
-def test_compare_bars_are_relative_to_the_first(mini):
-    other = {**mini.kpis, "co2_net_t": 2 * mini.kpis["co2_net_t"]}
-    fig = charts.compare_bars({"a": mini.kpis, "b": other}, ["co2_net_t"], "en")
-    assert list(fig.data[0].x) == [100.0] and list(fig.data[1].x) == [200.0]
+def test_compare_bars_show_each_figure_in_its_own_unit_and_scale(mini):
+    """Each key figure gets its own panel: a 1 % change and a fivefold one both stay readable."""
+    other = {**mini.kpis, "co2_net_t": 1.01 * mini.kpis["co2_net_t"],
+             "pv_generation_mwh": 5 * mini.kpis["pv_generation_mwh"]}
+    keys = ["co2_net_t", "pv_generation_mwh", "co2_net_t"]  # a repeated key is drawn once
+    fig = charts_compare.compare_bars({"a": mini.kpis, "b": other}, keys, "en")
+    assert len(fig.data) == 4  # two figures x two scenarios
+    co2 = [tr for tr in fig.data if tr.xaxis == "x"]
+    pv = [tr for tr in fig.data if tr.xaxis == "x2"]
+    assert [tr.x[0] for tr in co2] == pytest.approx([mini.kpis["co2_net_t"], 1.01 * mini.kpis["co2_net_t"]])
+    assert [tr.x[0] for tr in pv] == pytest.approx([mini.kpis["pv_generation_mwh"], 5 * mini.kpis["pv_generation_mwh"]])
+    top = 1.01 * mini.kpis["co2_net_t"]
+    assert fig.layout.xaxis.range[1] == pytest.approx(1.3 * top)  # its own scale, not the PV one
+    assert all("e+" not in tr.text[0] and "e-" not in tr.text[0] for tr in fig.data)
+    assert fig.layout.legend.yanchor == "bottom"  # above the panels, never over an axis
 
 
 def test_spider_closes_its_polygon(mini):
@@ -280,7 +291,21 @@ def test_html_report_is_one_self_contained_file(tmp_path):
 
 
 def test_html_report_runs_the_end_state_of_a_file_with_measures(plan_park, tmp_path):
-    out = report.report([str(SCENARIOS / "mini.yaml"), plan_park._source], str(tmp_path / "r.html"), "zh")
+    out = report.report([plan_park._source], str(tmp_path / "r.html"), "zh")
     text = out.read_text(encoding="utf-8")
     end = twin.assess(twin.run(apply_measures(plan_park)))
     assert panels.verdict_text(end, "zh") in text and "达到零碳园区核心指标" in text
+
+
+def test_kpi_frame_has_each_figure_once(mini):
+    frame = panels.kpi_frame({"a": mini.kpis, "b": mini.kpis}, "en", ["grid_import_mwh", "pv_generation_mwh",
+                                                                      "grid_import_mwh"])
+    assert len(frame) == 2 and frame.index.is_unique
+
+
+@pytest.mark.parametrize("value", [1.23e-5, -4.2e-7, 0.0614, 0.99951, 4.941, 99.96, 999.4, 999.7, 12345.6,
+                                   -38957.2, 3.2e9, 1e-11])
+def test_numbers_never_show_in_scientific_notation(value):
+    text = i18n.format_number(value)
+    assert "e" not in text.lower()
+    assert float(text.replace(",", "")) == pytest.approx(value, rel=5e-3, abs=1e-11)

@@ -1,4 +1,4 @@
-"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, bench.
+"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, yardstick, bench.
 
 Bad input prints one line per problem (file, field, id, expectation) on stderr
 and exits with code 2; nothing is written.
@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
         ("files", {"nargs": "+", "metavar": "FILE"}),
         ("--out", {"required": True, "metavar": "HTML"}),
         ("--lang", {"choices": ["zh", "en"], "default": "zh"}),
+    ])
+    _command(sub, "yardstick", "the dispatch rules' cost against the perfect-foresight optimum (an LP)", _yardstick, [
+        ("file", {"metavar": "FILE"}),
+        ("--days", {"type": int, "metavar": "N", "help": "simulate only the first N days of the period"}),
+        ("--json", {"action": "store_true", "help": "print one JSON object"}),
     ])
     for plugin in entry_points(group="park_twin.commands"):  # e.g. calibrate (calibration/)
         plugin.load()(sub)
@@ -201,6 +206,22 @@ def _mac(args: argparse.Namespace) -> int:
 
     points = mac_curve(load_scenario(args.file), year=args.year, progress=None if args.json else _progress)
     print(json.dumps([p.to_dict() for p in points]) if args.json else format_mac(points))
+    return 0
+
+
+def _yardstick(args: argparse.Namespace) -> int:
+    from twin.physics.lp import LPError
+    from twin.scenario.load import load_scenario
+    from twin.scenario.measures import apply_measures
+    from twin.yardstick.yardstick import format_yardstick, yardstick
+
+    scenario = load_scenario(args.file, overrides={"period": {"days": args.days}} if args.days is not None else None)
+    try:
+        y = yardstick(apply_measures(scenario) if scenario.measures else scenario)
+    except LPError as exc:
+        print(f"{args.file}: the dispatch LP found no optimum ({exc})", file=sys.stderr)
+        return 1
+    print(json.dumps(y.to_dict()) if args.json else format_yardstick(y))
     return 0
 
 

@@ -31,9 +31,27 @@ sys.path.insert(0, str(ROOT))
 from calibration.examples.pv.prepare import prepare  # noqa: E402
 from calibration.fit import calibrate  # noqa: E402
 from calibration.spec import load_spec, spec_from_dict  # noqa: E402
+from twin.errors import InputError  # noqa: E402
 
 BUILDINGS = ("b0", "b2", "b19")
 GROUPS = ("cambridge", "cambridge_coupled", "yangzhong", "pv")
+# Where each group's real data comes from (../shared/data/README.md has the licences); the
+# files are never copied into this repository.
+SOURCES = {
+    "cambridge": ("meters/cambridge", "Cambridge University Estates Building Energy Archive, "
+                  "Zenodo 10.5281/zenodo.10708693 (hourly meters; Met Office MIDAS weather at Bedford)"),
+    "yangzhong": ("meters/yangzhong", "Alibaba Tianchi / State Grid Jiangsu power-consumption prediction "
+                  "competition 2017 (daily kWh of 1,454 Yangzhong firms, 2015)"),
+    "pv": ("pv", "State Grid renewable forecasting dataset, Chen & Xu, Sci. Data 9, 577 (2022), site 1 (50 MW)"),
+}
+SOURCES["cambridge_coupled"] = SOURCES["cambridge"]
+
+
+def missing_data(data: Path, groups: list[str]) -> list[str]:
+    """One line per group whose data folder is absent, saying where the data comes from."""
+    return [f"{data / SOURCES[g][0]}: not found; group {g!r} needs the real data of {SOURCES[g][1]} "
+            f"(see ../shared/data/README.md; --data names another folder)"
+            for g in groups if not (data / SOURCES[g][0]).is_dir()]
 
 
 def cambridge(data: Path, split: bool) -> Iterator[tuple[str, dict]]:
@@ -148,9 +166,18 @@ def main(argv: list[str] | None = None) -> int:
     makers = {"cambridge": lambda: cambridge(args.data, split=True),
               "cambridge_coupled": lambda: cambridge(args.data, split=False),
               "yangzhong": lambda: yangzhong(args.data), "pv": lambda: pv(args.data, args.out)}
-    for group in args.groups or GROUPS:
+    groups = args.groups or list(GROUPS)
+    missing = missing_data(args.data, groups)
+    if missing:
+        print("\n".join(missing), file=sys.stderr)
+        return 2
+    for group in groups:
         only = set(args.cases.split(",")) if args.cases else None
-        rows = run_group(group, makers[group](), args.out, only)
+        try:
+            rows = run_group(group, makers[group](), args.out, only)
+        except InputError as exc:
+            print("\n".join(str(p) for p in exc.problems), file=sys.stderr)
+            return 2
         print(markdown(rows, group))
         sys.stdout.flush()
     return 0

@@ -168,6 +168,7 @@ class MacPoint:
     capex_cny: float
     annual_saving_cny: float
     npv_cny: float
+    name_zh: str = ""
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -195,6 +196,6 @@ def mac_curve(sc, year: int | None = None, progress: Progress = None) -> list[Ma
         cmp = against(got.economics, ref.economics)
         points.append(MacPoint(m.id, m.name, m.year, cmp["co2_avoided_t_per_yr"],
                                cmp["abatement_cost_cny_per_t"], cmp["extra_capex_cny"],
-                               cmp["annual_saving_cny"], cmp["npv_cny"]))
+                               cmp["annual_saving_cny"], cmp["npv_cny"], m.name_zh))
     return sorted(points, key=lambda p: (p.abatement_cost_cny_per_t is None,
                                          p.abatement_cost_cny_per_t or 0.0))

@@ -175,7 +175,8 @@ def _stores(net: Network, f: np.ndarray, soc_out: np.ndarray, hours: slice, b: i
     for s in net.stores_on_bus[b]:
         store = net.stores[s]
         deficit = np.where(r > 0.0, -np.maximum(r - offtake, 0.0), -r)
-        ctx = DayContext(deficit, net.import_price[hours], float(plan.soc[s]), store.params)
+        ctx = DayContext(deficit, net.import_price[hours], float(plan.soc[s]), store.params,
+                         net.import_price[hours.stop:], slack.export_value)
         request = plan.storage_planner(s, ctx) * plan.store_avail[:, s]
         if headroom is not None:
             request = np.maximum(request, -headroom)

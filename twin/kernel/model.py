@@ -51,7 +51,7 @@ class ParkModel(mesa.Model):
         for i, eid in enumerate(net.enterprise_ids):
             EnterpriseAgent(self, i, eid, demand.planned_level[:, i], demand.day_kind[:, i],
                             demand.flexible_frac[i], demand.capacity[:, i])
-        self.operators = [StorageOperator(self, s.id, s.strategy) for s in net.stores]
+        self.operators = [StorageOperator(self, i, s.strategy) for i, s in enumerate(net.stores)]
         self.fleet_agents = [FleetAgent(self, i) for i in range(len(net.fleets))]
         for i in range(len(net.fleets)):
             self.env.process(fleet_days(self, i, FIRST_DEPARTURE_H))

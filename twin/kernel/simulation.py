@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -25,6 +27,20 @@ def simulate(scenario: Scenario, seed: int | None = None) -> Results:
     seed : int, optional
         Overrides the scenario's seed.
     """
+    return simulation(scenario, seed).results
+
+
+@dataclass
+class Simulation:
+    """A run with the compiled network and the model behind it (availability, agents)."""
+
+    results: Results
+    net: Network
+    model: ParkModel
+
+
+def simulation(scenario: Scenario, seed: int | None = None) -> Simulation:
+    """:func:`simulate`, keeping the network and the model for tools that read them (the yardstick)."""
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
     net = compile_network(scenario)
@@ -33,7 +49,7 @@ def simulate(scenario: Scenario, seed: int | None = None) -> Results:
     results = _results(scenario, net, ledger)
     results.daily = model.daily_frame(net.axis.period[::24].date)
     results.kpis = compute_kpis(results)
-    return results
+    return Simulation(results, net, model)
 
 
 def _results(sc: Scenario, net: Network, ledger: Ledger) -> Results:

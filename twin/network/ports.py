@@ -8,6 +8,7 @@ import numpy as np
 
 from twin.catalog.converters import ATMOSPHERE
 from twin.catalog.fleets import FleetSpec
+from twin.catalog.tariffs import resolve_tariff
 from twin.network.enterprises import EnterpriseInputs
 from twin.network.inputs import TimeAxis, cached, pv_per_mw, weather_key, wind_mw
 from twin.network.types import EnterpriseFlows, Materials, Ports, Slack
@@ -104,15 +105,18 @@ def slack(sc: Scenario, ports: Ports, bus_id: str, i: int, carrier: str) -> Slac
     """Grid on the grid bus, markets on fuel and water buses, offtake, shortfall, surplus."""
     spec = next((x for x in sc.buses if x.id == bus_id), None)
     market = spec.market if spec is not None and spec.market is not None else (carrier in fuels() or carrier == "water")
-    imp, imp_max, exp, exp_max, short = -1, 0.0, -1, 0.0, -1
+    imp, imp_max, exp, exp_max, short, value, peak = -1, 0.0, -1, 0.0, -1, 0.0, 0.0
     if bus_id == sc.grid.bus:
+        tariff = resolve_tariff(sc.grid.tariff)
         imp, imp_max = ports.add("grid_import", bus_id, i, "grid_import"), sc.grid.import_max_mw
         exp, exp_max = ports.add("grid_export", bus_id, i, "grid_export"), sc.grid.export_max_mw
+        value, peak = tariff.export_cny_per_mwh, tariff.demand_charge_cny_per_mw_month
     elif market:
         imp, imp_max = ports.add("market", bus_id, i, "market"), np.inf
     if spec is not None and spec.offtake is not None:
         exp, exp_max = ports.add(spec.offtake.kind, bus_id, i, spec.offtake.kind), spec.offtake.max_per_h
+        value = spec.offtake.price_cny_per_unit
     if not market:
         short = ports.add("unserved", bus_id, i, "unserved")
     name = SURPLUS.get(carrier, "dump")
-    return Slack(imp, imp_max, exp, exp_max, short, ports.add(name, bus_id, i, name))
+    return Slack(imp, imp_max, exp, exp_max, short, ports.add(name, bus_id, i, name), value, peak)

@@ -65,6 +65,8 @@ class Slack:
     export_max: float
     short_port: int
     surplus_port: int
+    export_value: float = 0.0  # what a unit exported or shipped by the offtake earns [CNY]
+    peak_cny_per_mw: float = 0.0  # demand charge on the month's highest import [CNY/MW-month]
 
     @property
     def ports(self) -> list[int]:

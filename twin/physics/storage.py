@@ -8,7 +8,7 @@ energy and efficiency limits hour by hour, the only loop that state requires.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,6 +32,11 @@ class DayContext:
     price_cny_per_mwh: np.ndarray  # import price of each hour
     soc_mwh: float  # stored energy at the start of the block
     params: StorageParams
+    # import prices of the hours after the block, as far as a strategy may look ahead [CNY/MWh]
+    ahead_price_cny_per_mwh: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    export_price_cny_per_mwh: float = 0.0  # what a surplus MWh earns on the store's bus
+    peak_mw: float = 0.0  # highest import of the bus so far this month [MW]
+    peak_cny_per_mw: float = 0.0  # demand charge for raising that peak [CNY/MW-month]
 
 
 def apply_requests(request_mw: np.ndarray, soc_mwh: float, p: StorageParams
@@ -101,8 +106,3 @@ def tou_arbitrage(ctx: DayContext) -> np.ndarray:
 
 
 Strategy = Callable[[DayContext], np.ndarray]
-
-STRATEGIES: dict[str, Strategy] = {
-    "self_consumption": self_consumption,
-    "tou_arbitrage": tou_arbitrage,
-}

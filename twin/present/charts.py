@@ -20,11 +20,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from twin.kernel.results import Results
-from twin.present.i18n import has, kpi_name, option, t
+from twin.present.i18n import has, local_name, option, t
 from twin.units import carriers, fuels
 
 HOURS_PER_WEEK = 168
 TEMPLATE = "plotly_white"
+# The app serves a CJK web font under this family (static/, .streamlit/config.toml); elsewhere
+# the next installed CJK font is used, so Chinese labels never show as boxes.
+FONT_FAMILY = "ParkTwinCJK, 'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 COLORS = {
     "pv": "#f2b701", "wind": "#3fb1b5", "grid_import": "#7f7f7f", "grid_export": "#c7c7c7",
     "storage_discharge": "#8e6bbf", "storage_charge": "#c5b0e0", "storage_losses": "#c5b0e0",
@@ -143,12 +146,24 @@ def dispatch_week(r: Results, bus: str, week: int = 1, lang: str = "zh") -> go.F
     if stores:
         fig.update_yaxes(title_text=t("ui.axis_soc", lang), row=2, col=1)
     title = f"{t('ui.chart_dispatch', lang)} · {bus} · {t('ui.week_n', lang, n=week)}"
-    return layout(fig, title, height=520)
+    return date_axes(layout(fig, title, height=520), lang)
+
+
+# Date axes in Chinese read 7月7日 rather than "Jul 7" (plotly's own locale is English).
+DATE_FORMATS = {"zh": {"day": ("%-m月%-d日", "%Y年%-m月%-d日 %H:%M"), "month": ("%-m月", "%Y年%-m月")}}
+
+
+def date_axes(fig: go.Figure, lang: str, step: str = "day") -> go.Figure:
+    """Tick and hover formats of the figure's date axes in ``lang`` (``step``: day or month)."""
+    if lang in DATE_FORMATS:
+        tick, hover = DATE_FORMATS[lang][step]
+        fig.update_xaxes(tickformat=tick, hoverformat=hover)
+    return fig
 
 
 def layout(fig: go.Figure, title: str, height: int = 450) -> go.Figure:
     """Common look: template, title at the left, legend below."""
-    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0.01}, height=height,
+    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0.01}, height=height, font={"family": FONT_FAMILY},
                       margin={"l": 60, "r": 20, "t": 60, "b": 40}, hovermode="x unified",
                       legend={"orientation": "h", "y": -0.15})
     return fig
@@ -180,7 +195,7 @@ def monthly_energy(r: Results, lang: str = "zh") -> go.Figure:
                                  showlegend=cat not in {tr.legendgroup for tr in fig.data}), row=row, col=1)
         fig.update_yaxes(title_text=t("ui.axis_energy", lang), row=row, col=1)
     fig.update_layout(barmode="stack")
-    return layout(fig, t("ui.chart_monthly", lang), height=260 + 220 * len(kinds))
+    return date_axes(layout(fig, t("ui.chart_monthly", lang), height=260 + 220 * len(kinds)), lang, "month")
 
 
 def _energy_mwh(r: Results) -> np.ndarray:
@@ -245,7 +260,8 @@ def _node_label(r: Results, node: str, lang: str, fuel_buses: Sequence[str]) -> 
         return category_label(name, lang)
     if kind == "user" and name in {e.sector for e in r.scenario.enterprises}:
         return option("sector", name, lang)
-    return name
+    firm = next((e for e in r.scenario.enterprises if e.id == name), None)
+    return local_name(firm, lang) if firm is not None else name
 
 
 def _node_color(r: Results, node: str) -> str:
@@ -277,21 +293,3 @@ def sankey(r: Results, lang: str = "zh", by: str = "enterprise") -> go.Figure:
               "value": links["value"].tolist(), "color": [_rgba(colors[pos[s]]) for s in links["source"]]}))
     title = f"{t('ui.chart_sankey', lang)} ({t('ui.sankey_units', lang)})"
     return layout(fig, title, height=max(480, 16 * len(nodes)))
-
-
-def compare_bars(kpis_by_name: Mapping[str, Mapping[str, float]], keys: Sequence[str],
-                 lang: str = "zh") -> go.Figure:
-    """Headline figures of several scenarios relative to the first (= 100 %), horizontal bars."""
-    names = list(kpis_by_name)
-    first = kpis_by_name[names[0]]
-    fig = go.Figure()
-    labels = [kpi_name(k, lang) for k in keys]
-    for name in names:
-        values = [100.0 * kpis_by_name[name].get(k, np.nan) / first[k] if first.get(k) else np.nan for k in keys]
-        fig.add_trace(go.Bar(y=labels, x=values, name=name, orientation="h", texttemplate="%{x:.0f}%",
-                             textposition="outside", cliponaxis=False))
-    fig.update_layout(barmode="group", hovermode="y unified")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=t("ui.axis_share", lang))
-    fig = layout(fig, t("ui.chart_compare", lang), height=160 + 34 * len(keys) * max(2, len(names)) // 2)
-    return fig.update_layout(hovermode="y unified")

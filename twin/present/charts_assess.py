@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from twin.appraisal.assessment import Assessment
 from twin.appraisal.pathway import MacPoint, PathwayResult
 from twin.present.charts import layout
-from twin.present.i18n import format_number, option, t
+from twin.present.i18n import format_number, local_name, option, t
 from twin.present.panels import account_label
 
 GREEN_CONTRACTS = ("electricity:green_trade", "electricity:certificates")
@@ -172,7 +172,7 @@ def mac_chart(points: Sequence[MacPoint], lang: str = "zh") -> go.Figure:
         x=starts, y=[p.abatement_cost_cny_per_t for p in on], width=[p.co2_avoided_t_per_yr for p in on],
         offset=0, marker={"color": ["#55a868" if p.abatement_cost_cny_per_t < 0 else "#dd8452" for p in on],
                           "line": {"color": "white", "width": 1}},
-        hovertext=[f"{p.name or p.id} ({p.year})<br>{format_number(p.co2_avoided_t_per_yr)} tCO₂/yr · "
+        hovertext=[f"{local_name(p, lang)} ({p.year})<br>{format_number(p.co2_avoided_t_per_yr)} tCO₂/yr · "
                    f"{format_number(p.abatement_cost_cny_per_t)} CNY/tCO₂" for p in on], hoverinfo="text",
         showlegend=False))
     for x0, p in zip(starts, on, strict=True):  # measure ids: along wide steps, upright on narrow ones

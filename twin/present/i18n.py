@@ -129,14 +129,19 @@ def kpi_display(key: str, value: float, lang: str = DEFAULT_LANG) -> float:
 
 
 def format_number(value: float) -> str:
-    """Three significant figures for small values, thousands separators for large ones."""
+    """Three significant figures for small values, thousands separators for large ones; never
+    scientific notation (``0.0000123``, ``999``, ``1,000``, ``12,345``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if value == 0:
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if abs(value) < 1e-12:
         return "0"
-    if abs(value) >= 1000:
+    if abs(value) >= 999.5:  # rounds to four digits or more: whole numbers with separators
         return f"{value:,.0f}"
-    return f"{value:,.3g}" if abs(value) >= 1 else f"{value:.3g}"
+    decimals = max(0, 2 - math.floor(math.log10(abs(value))))  # three significant figures, never 1e-05
+    text = f"{round(value, decimals):,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def format_kpi_value(key: str, value: float, lang: str = DEFAULT_LANG) -> str:
@@ -178,3 +183,13 @@ def field_text(model: str, name: str, lang: str, description: str = "") -> tuple
 def missing(section: str, keys: list[str]) -> list[str]:
     """Keys of ``section`` without a label in every language (for the tests)."""
     return [k for k in keys if not all(has(f"{section}.{k}", lang) for lang in LANGS)]
+
+
+def local_name(item: Any, lang: str) -> str:
+    """Name of a scenario, enterprise or measure (model or mapping) in ``lang``.
+
+    ``name_zh`` in Chinese when given, else ``name``, else the id.
+    """
+    get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)
+    zh = get("name_zh", "") if lang == "zh" else ""
+    return str(zh or get("name", "") or get("id", "") or "")

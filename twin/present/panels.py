@@ -238,7 +238,7 @@ def kpi_frame(kpis_by_name: Mapping[str, Mapping[str, float]], lang: str = "zh",
               keys: Sequence[str] | None = None) -> pd.DataFrame:
     """Figures side by side in display units, with Δ and Δ % of each scenario against the first."""
     names = list(kpis_by_name)
-    keys = list(keys or dict.fromkeys(k for kp in kpis_by_name.values() for k in kp))
+    keys = list(dict.fromkeys(keys or (k for kp in kpis_by_name.values() for k in kp)))  # each row once
     data = {name: [kpi_display(k, kpis_by_name[name].get(k, math.nan), lang) for k in keys] for name in names}
     frame = pd.DataFrame(data, index=[kpi_label(k, lang) for k in keys])
     for name in names[1:]:

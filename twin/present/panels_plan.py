@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from twin.appraisal.pathway import MacPoint, PathwayResult
-from twin.present.i18n import format_number, t, unit
+from twin.present.i18n import format_number, local_name, t, unit
 from twin.present.panels import shown, status_text
 from twin.scenario.measures import apply_measures, in_service
 from twin.schema.scenario import Scenario
@@ -36,7 +36,7 @@ def measures_frame(sc: Scenario, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame({
         t("ui.col_year", lang): [m.year for m in ms],
         "id": [m.id for m in ms],
-        t("ui.col_measure", lang): [m.name or m.id for m in ms],
+        t("ui.col_measure", lang): [local_name(m, lang) for m in ms],
         t("ui.col_capex", lang, unit=label): [format_number(capex[m.id] * scale) for m in ms],
         t("ui.col_capex_source", lang): [t("ui.capex_explicit" if m.capex_cny is not None else "ui.capex_tables", lang)
                                          for m in ms],

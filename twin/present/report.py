@@ -20,8 +20,8 @@ import pandas as pd
 from twin.appraisal.assessment import Assessment, assess
 from twin.appraisal.compare import compare_assessments, same_period
 from twin.kernel.results import Results
-from twin.present import charts, charts_assess
-from twin.present.i18n import format_number, t
+from twin.present import charts, charts_assess, charts_compare
+from twin.present.i18n import format_number, local_name, t
 from twin.present.panels import (
     HEADLINE,
     figures,
@@ -67,7 +67,7 @@ def html_report(results: Mapping[str, Results], lang: str = "zh",
         f"<h3>{esc(n)}</h3><p class='{verdict(assessed[n])}'>{esc(verdict_text(assessed[n], lang))}</p>"
         f"<p class='note'>{esc(park_size_text(assessed[n], lang))}</p>{_table(indicator_frame(assessed[n], lang))}"
         for n in names)
-    plots = [charts.compare_bars(figs, HEADLINE, lang), charts_assess.accounts_chart(assessed, lang),
+    plots = [charts_compare.compare_bars(figs, HEADLINE, lang), charts_assess.accounts_chart(assessed, lang),
              charts_assess.races_spider(assessed, lang)]
     for n in names:
         plots += [charts_assess.carbon_waterfall(assessed[n], lang), charts.monthly_energy(results[n], lang),
@@ -110,7 +110,7 @@ def report(paths: list[str], out: str, lang: str = "zh") -> Path:
     scenarios = [load_scenario(p) for p in paths]
     same_period(scenarios, paths)
     runs = [run(apply_measures(sc)) for sc in scenarios]  # end state, as park-twin compare
-    names = unique_names([r.scenario.name for r in runs])
+    names = unique_names([local_name(r.scenario, lang) for r in runs])
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html_report(dict(zip(names, runs, strict=True)), lang), encoding="utf-8")

@@ -72,7 +72,7 @@ class Battery(_Asset):
     soc_min_frac: float = Field(0.05, ge=0, lt=1, description="Lowest state of charge [0-1]")
     soc_max_frac: float = Field(0.95, gt=0, le=1, description="Highest state of charge [0-1]")
     soc_init_frac: float = Field(0.5, ge=0, le=1, description="State of charge at the start [0-1]")
-    strategy: Literal["self_consumption", "tou_arbitrage"] = Field("self_consumption", description="Dispatch strategy")
+    strategy: Literal["self_consumption", "tou_arbitrage", "lookahead"] = Field("self_consumption", description="Dispatch strategy: self_consumption and tou_arbitrage are fast rules; lookahead plans each day by a 48-hour LP")
 
     @model_validator(mode="after")
     def _soc_order(self) -> Battery:
@@ -131,7 +131,7 @@ class Storage(_Asset):
     p_max: float = Field(gt=0, description="Charge/discharge limit per hour in the bus unit (MW, t/h)")
     e_max: float = Field(gt=0, description="Capacity in the bus unit (MWh, t)")
     soc_init_frac: float = Field(0.5, ge=0, le=1, description="Stored fraction at the start [0-1]")
-    strategy: Literal["self_consumption", "tou_arbitrage"] = Field("self_consumption", description="Dispatch strategy")
+    strategy: Literal["self_consumption", "tou_arbitrage", "lookahead"] = Field("self_consumption", description="Dispatch strategy: self_consumption and tou_arbitrage are fast rules; lookahead plans each day by a 48-hour LP")
 
 
 class Link(_Asset):

@@ -124,6 +124,7 @@ class Fleet(_Strict):
 class Enterprise(_Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_\-]+$", description="Unique id")
     name: str = ""
+    name_zh: str = Field("", description="Name in Chinese, shown in the Chinese interface (default: name)")
     sector: str = Field(description="Sector (twin/data/sectors.csv) giving default shapes")
     el_bus: str = Field("el", description="Electricity bus the enterprise draws from")
     heat_bus: str | None = Field("heat", description="Heat bus the enterprise draws from")

@@ -116,6 +116,7 @@ class Measure(_Strict):
 
     id: str = Field(pattern=r"^[A-Za-z0-9_\-]+$", description="Unique id")
     name: str = ""
+    name_zh: str = Field("", description="Name in Chinese, shown in the Chinese interface (default: name)")
     year: int = Field(ge=2000, le=2060, description="Commissioning year (in service from this year)")
     dimension: Literal["energy", "industry", "resources", "emissions", "whole_process"] | None = Field(
         None, description="The report's five dimensions of a zero-carbon path")

@@ -138,6 +138,7 @@ class Reliability(Strict):
 
 class Scenario(Strict):
     name: str = Field(description="Scenario name shown in results")
+    name_zh: str = Field("", description="Scenario name in Chinese, shown in the Chinese interface (default: name)")
     description: str = ""
     seed: int = Field(0, ge=0, description="Seed of every random stream")
     _base_dir: Path | None = PrivateAttr(None)
