@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APP    := $(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
-.PHONY: run test bench app workshop screenshots clean
+.PHONY: run test bench app workshop screenshots mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ app: $(STAMP)
 workshop: $(STAMP)
 	$(BIN)/park-twin workshop
 
+# Mutation testing, outside CI (slow: minutes per module on 2 cores). MUTANTS narrows the run,
+# e.g. make mutation MUTANTS='calibration.metrics*'. Modules and tests: [tool.mutmut] in pyproject.toml.
+MUTANTS ?=
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
+
 # Refresh the README's screenshots from the running app (needs Debian's chromium)
 screenshots: $(STAMP)
 	PARK_TWIN_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py tests/test_workshop_browser.py -k "not role_play and not restart"
@@ -39,4 +47,4 @@ bench: $(STAMP)
 	$(BIN)/park-twin bench
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache mutants

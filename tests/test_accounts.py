@@ -187,3 +187,19 @@ def test_bad_options_and_duplicates():
         national_account(ParkActivity((FIRM, FIRM)), BOOK)
     with pytest.raises(InputError, match="2030"):
         national_account(PARK, FactorBook(2030))
+
+
+def test_certificates_are_netted_against_green_trades():
+    """Trades first, then certificates, never more than the grid MWh between them.
+
+    10,000 MWh from the grid, 6,000 MWh traded green, 6,000 MWh of certificates: trades
+    cover 6,000, certificates the remaining 4,000, and 2,000 MWh of certificates go unused.
+    """
+    firm = dataclasses.replace(FIRM, green_trade_mwh=6_000.0, certificates_mwh=6_000.0)
+    nat = national_account(ParkActivity((firm,)), BOOK)
+    assert nat.line("electricity:green_trade").activity == 6_000
+    assert nat.line("electricity:certificates").activity == 4_000
+    assert nat.line("electricity:grid_net_inflow").activity == 0
+    assert nat.gross_co2_t == pytest.approx(DIRECT)  # nothing negative from double-counted contracts
+    _, mkt = ghg_accounts(firm, BOOK)
+    assert mkt.scope_co2_t(2) == pytest.approx(0.0, abs=1e-9)

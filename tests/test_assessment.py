@@ -73,15 +73,18 @@ def test_every_account_matches_the_hand_calculation(small_run):
     a = twin.assess(r)
     nat, loc, mkt = (a.accounts[k] for k in ("national_park", "ghg_location", "ghg_market"))
     direct = coal_t * COAL_CO2 + process
+    certs = 300 * 168 / 8760  # 300 MWh/yr of certificates, one week of them
     # national park method: fossil-power factor, certificates at zero, CCS stored deducted
-    assert nat.gross_co2_t == pytest.approx(direct + (grid - 300) * FOSSIL)
-    assert nat.line("electricity:certificates").activity == pytest.approx(300)
+    assert nat.gross_co2_t == pytest.approx(direct + (grid - certs) * FOSSIL)
+    assert nat.line("electricity:certificates").activity == pytest.approx(certs)
     assert nat.line("electricity:inpark_renewable").activity == pytest.approx(pv_used)
     assert nat.net_co2_t == pytest.approx(nat.gross_co2_t - stored)
-    # GHG Protocol: location (grid average) and market (residual mix on what certificates leave)
-    assert loc.scope_co2_t(1) == pytest.approx(direct)
+    # GHG Protocol: location (grid average) and market (residual mix on what certificates leave);
+    # CO2 sent to storage is not emitted: outside scope 1, reported beside it
+    assert loc.scope_co2_t(1) == pytest.approx(direct - stored)
+    assert loc.ccs_stored_co2_t == pytest.approx(stored)
     assert loc.scope_co2_t(2) == pytest.approx(grid * AVERAGE)
-    assert mkt.scope_co2_t(2) == pytest.approx((grid - 300) * RESIDUAL)
+    assert mkt.scope_co2_t(2) == pytest.approx((grid - certs) * RESIDUAL)
     assert loc.net_co2_t == pytest.approx(direct + grid * AVERAGE - stored)
     # product footprint (CBAM-style): stored CO2 subtracted, all grid power at the average factor
     (fp,) = a.footprints
@@ -93,7 +96,7 @@ def test_every_account_matches_the_hand_calculation(small_run):
     assert a.energy.total_tce == pytest.approx(energy)
     assert a.core.value == pytest.approx((nat.gross_co2_t - stored) / energy)
     assert a.core.threshold is None and a.core.passed is None  # a small park: threshold not set
-    assert a.indicators["clean_energy_share"].value == pytest.approx((pv_used + 300) * 0.1229 / energy)
+    assert a.indicators["clean_energy_share"].value == pytest.approx((pv_used + certs) * 0.1229 / energy)
 
 
 def test_certificates_lower_market_scope2_but_not_the_footprint(small_run):
@@ -104,7 +107,7 @@ def test_certificates_lower_market_scope2_but_not_the_footprint(small_run):
     assert with_certs.accounts["national_park"].net_co2_t < no_certs.accounts["national_park"].net_co2_t
     assert with_certs.accounts["ghg_location"].net_co2_t == pytest.approx(no_certs.accounts["ghg_location"].net_co2_t)
     assert with_certs.footprints[0].t_co2_per_t == pytest.approx(no_certs.footprints[0].t_co2_per_t)
-    assert with_certs.economics.operating_cny["certificates_cny"] == pytest.approx(300 * 5.0 * 8760 / 168)
+    assert with_certs.economics.operating_cny["certificates_cny"] == pytest.approx(300 * 5.0)  # 300 MWh/yr at 5 CNY/MWh
 
 
 @pytest.mark.parametrize(("size_tce", "threshold"), [(150_000, None), (200_000, 0.2), (999_999, 0.2),
@@ -195,3 +198,18 @@ def test_owner_first_pv_and_storage_keep_the_balance():
         ents["textile_a"].electricity_use_mwh  # the roof's owner uses its PV first
     total_use = sum(e.electricity_use_mwh for e in ents.values())
     assert total_use == pytest.approx(k["grid_import_mwh"] + used)  # battery losses stay with its owner
+
+
+def test_core_indicator_counts_ccus_but_not_sinks_or_offsets(write_scenario):
+    """On a park with sinks and offsets the core indicator is (gross - CCUS stored) / tce.
+
+    The net figure (which also subtracts sinks and offsets) would read lower.
+    """
+    a = twin.assess(twin.run(twin.load_scenario(write_scenario(small(offsets={"sinks_t": 20_000, "ccer_t": 10_000})))))
+    nat = a.accounts["national_park"]
+    stored = nat.line("deduction:ccus_stored").co2_t
+    assert stored > 0 and nat.line("deduction:sinks").co2_t > 0  # the case bites
+    want = nat.gross_co2_t - stored
+    assert nat.net_co2_t < want - 1.0
+    assert a.core.inputs["co2_t"] == pytest.approx(want, rel=1e-12)
+    assert a.core.value == pytest.approx(want / a.core.inputs["energy_tce"], rel=1e-12)

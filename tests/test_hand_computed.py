@@ -75,9 +75,9 @@ def test_heat_pump_runs_before_gas_when_cheaper(mini):
 def test_carbon_and_energy_kpis_by_hand(mini):
     k = mini.kpis
     co2_per_m3 = 0.038931e-3 * 15.3 * 0.99 * 44 / 12
-    assert k["co2_scope1_t"] == pytest.approx(k["natural_gas_m3"] * co2_per_m3, rel=1e-12)
-    assert k["co2_scope2_t"] == pytest.approx(k["grid_import_mwh"] * 0.5500, rel=1e-12)
-    assert k["co2_net_t"] == pytest.approx(k["co2_scope1_t"] + k["co2_scope2_t"], rel=1e-12)
+    assert k["co2_generated_t"] == pytest.approx(k["natural_gas_m3"] * co2_per_m3, rel=1e-12)
+    assert k["co2_grid_t"] == pytest.approx(k["grid_import_mwh"] * 0.5500, rel=1e-12)
+    assert k["co2_net_t"] == pytest.approx(k["co2_generated_t"] + k["co2_grid_t"], rel=1e-12)
     used_renewable = k["pv_generation_mwh"] - k["curtailment_mwh"] - k["grid_export_mwh"]
     tce = (k["grid_import_mwh"] + used_renewable) * 0.1229 + k["natural_gas_m3"] * 0.00133
     assert k["energy_tce"] == pytest.approx(tce, rel=1e-12)
@@ -92,3 +92,42 @@ def test_energy_cost_by_hand(mini):
     gas = mini.kpis["natural_gas_m3"] * 3.6
     export = -f["grid_export@el"].sum() * 391.0
     assert mini.kpis["energy_cost_cny"] == pytest.approx(energy + demand + gas - export, rel=1e-12)
+
+
+def test_tou_strategy_nets_what_is_already_stored():
+    """Starting at 2.5 MWh (2.0 above the floor), the valley charge only tops up.
+
+    The peak and first flat hour still want 3.2 MWh out = 4.0 MWh stored; 2.0 MWh are
+    there, so the valley hours draw (4.0 - 2.0) / 0.9 MWh, not 4.0 / 0.9.
+    """
+    price = np.array([280.0] * 8 + [1080.0] * 3 + [650.0] * 13)
+    ctx = DayContext(np.full(24, 1.0), price, soc_mwh=2.5, params=BATTERY)
+    request = tou_arbitrage(ctx)
+    np.testing.assert_allclose(request[:8], -(4.0 - 2.0) / 0.9 / 8)
+    np.testing.assert_allclose(request[8:11], 1.0)
+    full = tou_arbitrage(DayContext(np.full(24, 1.0), price, soc_mwh=4.5, params=BATTERY))
+    np.testing.assert_allclose(full[:8], 0.0)  # already full: no grid charging at all
+
+
+def test_tou_rule_at_its_edges():
+    """The TOU rule hour by hour where mutation testing found it unchecked (docs/testing.md).
+
+    Valley 280 in hours 0-5 and 7, 280.5 in hour 6 (not the cheapest: no charging), peak 1080
+    in 8-10, 350 after (350 x 0.9 x 0.8 = 252 < 280: not worth discharging). Deficit 1 MW
+    except 0 in hours 0 and 8, 0.5 in hour 1, and a 0.7 MW surplus in hour 20.
+    """
+    price = np.array([280.0] * 6 + [280.5, 280.0] + [1080.0] * 3 + [350.0] * 13)
+    deficit = np.ones(24)
+    deficit[[0, 8]], deficit[1], deficit[20] = 0.0, 0.5, -0.7
+    want = np.zeros(24)
+    want[[9, 10]] = 1.0  # the peak hours with a deficit
+    want[20] = -0.7  # surplus is absorbed at any hour
+    valley = [0, 1, 2, 3, 4, 5, 7]  # cheapest hours with no surplus, zero deficit included
+    for soc, need_mwh in ((0.5, 2.0 / 0.8), (2.5, 2.0 / 0.8 - 2.0)):  # the second: 0.5 MWh short
+        want[valley] = -need_mwh / 0.9 / len(valley)
+        got = tou_arbitrage(DayContext(deficit, price, soc_mwh=soc, params=BATTERY))
+        np.testing.assert_allclose(got, want, atol=1e-12)
+    # a dear hour barely worth it (389.6 x 0.72 = 280.5 > 280) is served
+    price[11] = 389.6
+    got = tou_arbitrage(DayContext(deficit, price, soc_mwh=0.5, params=BATTERY))
+    assert got[11] == pytest.approx(1.0)

@@ -123,3 +123,60 @@ def test_races_assessment_per_carrier():
     scores = races_assessment({"electricity": (100, 50), "heat": (50, 100), "cooling": (0, 0)})
     assert scores == {"electricity": pytest.approx(0.5), "heat": pytest.approx(0.375),
                       "cooling": None}
+
+
+# The numbers behind each indicator are shown in the panel: they are asserted whole here
+# (mutation testing found them unchecked; docs/testing.md).
+FIRM2 = EnterpriseActivity("firm2", fuel_use={"coal": 500.0, "biomass": 200.0}, grid_electricity_mwh=4_000.0,
+                           direct_green_mwh=1_000.0, green_trade_mwh=1_500.0, certificates_mwh=5_000.0,
+                           heat_bought_mwh=800.0)
+TWO = ParkActivity((FIRM, FIRM2))
+
+
+def test_energy_lines_of_two_firms():
+    lines = energy_consumption(TWO, BOOK).lines_tce
+    assert lines["fuel:coal"] == pytest.approx(1_500 * 0.7143)  # both firms' coal on one line
+    assert lines["fuel:biomass"] == pytest.approx(200 * 0.5459)
+    assert lines["heat:bought"] == pytest.approx(800 * 0.12283)
+    assert lines["electricity:direct_green"] == pytest.approx(1_000 * 0.1229)
+
+
+@pytest.mark.parametrize(("basis", "el"), [("equivalent", 0.1229), ("equal_value", 0.3000)])
+def test_clean_energy_share_inputs(basis, el):
+    energy = energy_consumption(TWO, BOOK, basis)
+    res = clean_energy_share(TWO, energy, BOOK, gas_is_clean=True)
+    # grid 14,000 MWh; trades 1,500 first, then certificates 8,000 of the 12,500 left
+    want = {"inpark_renewable_tce": 2_000 * el, "direct_green_tce": 1_000 * el, "green_trade_tce": 1_500 * el,
+            "certificates_tce": 8_000 * el, "biomass_tce": 200 * 0.5459, "natural_gas_tce": 1e6 * 0.00133,
+            "energy_tce": energy.total_tce}
+    assert res.inputs == pytest.approx(want) and res.inputs.keys() == want.keys()
+    assert res.value == pytest.approx((sum(want.values()) - energy.total_tce) / energy.total_tce)
+    not_counted = clean_energy_share(TWO, energy, BOOK, AccountingOptions(green_trade="not_recognised"))
+    assert not_counted.inputs["green_trade_tce"] == 0 and not_counted.inputs["natural_gas_tce"] == 0
+
+
+def test_direct_green_share_inputs():
+    res = direct_green_share(TWO)
+    assert res.inputs == {"green_mwh": 3_000.0, "electricity_mwh": 17_000.0}
+    assert res.value == pytest.approx(3_000 / 17_000)
+
+
+def test_resource_indicator_inputs_and_overrides():
+    r = ResourceActivity(solid_waste_generated_t=900, solid_waste_utilised_t=850, solid_waste_legacy_t=100,
+                         waste_heat_available_mwh=1_000, waste_heat_recovered_mwh=400, water_fresh_m3=100,
+                         water_repeated_m3=900)
+    waste, heat, water, _ = resource_indicators(r, overrides={"solid_waste_utilisation": 0.9})
+    assert waste.inputs == {"utilised_t": 850, "generated_plus_legacy_t": 1_000}
+    assert (waste.threshold, waste.passed) == (0.9, False)  # the override reaches the ratio
+    assert heat.inputs == {"recovered_mwh": 400, "available_mwh": 1_000}
+    assert water.inputs == {"repeated_m3": 900, "fresh_plus_repeated_m3": 1_000}
+    assert waste.to_dict()["inputs"] == dict(waste.inputs) and waste.to_dict()["key"] == "solid_waste_utilisation"
+
+
+def test_core_indicator_inputs_override_and_file():
+    res = core_indicator(60_000.0, 300_000.0, overrides={"carbon_per_energy": 0.25})
+    assert res.inputs == {"co2_t": 60_000.0, "energy_tce": 300_000.0}
+    assert (res.value, res.threshold, res.passed) == (0.2, 0.25, True)
+    assert core_indicator(1.0, 0.0).value is None
+    with pytest.raises(InputError, match="park.yaml"):
+        threshold("no_such_indicator", file="park.yaml")

@@ -155,7 +155,7 @@ def test_supply_short_of_demand_reports_unserved(write_scenario):
     data["grid"]["import_max_mw"] = 0
     data["assets"] = [a for a in data["assets"] if a["type"] not in ("pv", "battery")]
     r = run_dict(write_scenario, data)
-    el_demand = r.kpis["electricity_demand_mwh"] + r.kpis["electricity_for_heat_mwh"]
+    el_demand = r.kpis["electricity_demand_mwh"] + r.kpis["electricity_to_converters_mwh"]
     assert r.kpis["unserved_mwh"] == pytest.approx(el_demand, rel=1e-12)
     assert max_imbalance(r) < 1e-9
 

@@ -15,6 +15,11 @@ Per entity (each enterprise, and ``park`` for what the park operates):
 - green power trades and certificates from ``green_power`` (``park`` as aggregated buyer is
   shared by grid use; a trade never exceeds the entity's grid electricity).
 
+Figures the scenario declares per year (``trade_mwh``, ``certificates_mwh``, offsets'
+``sinks_t`` and ``ccer_t``, ``t_per_year`` of products without a product port) enter the
+activity pro rata to the period simulated (:func:`year_share`): a one-week run deducts a
+week of its yearly sinks, not the whole year's against a week's emissions.
+
 A unit's CO2 per MWh out = (fuel CO2 + grid electricity it used x location factor) /
 (electricity + heat it put out): energy allocation, so a CHP's electricity and heat carry
 the same factor.
@@ -76,6 +81,12 @@ class Activity:
     products: dict[str, tuple[str, float]] = field(default_factory=dict)  # enterprise -> (product, t)
 
 
+def year_share(r) -> float:
+    """Share of its calendar year that a run simulates: hours / 8,760 (8,784 in a leap year)."""
+    year_hours = 8784 if r.index[0].is_leap_year else 8760
+    return r.flows.shape[0] / year_hours
+
+
 def park_activity(r, book: FactorBook, opt: AccountingOptions) -> Activity:
     """Activity of every entity of a run (see the module docstring)."""
     sc = r.scenario
@@ -90,7 +101,9 @@ def park_activity(r, book: FactorBook, opt: AccountingOptions) -> Activity:
     process = _by_owner(total, p, p.role == "enterprise_process_co2")
     names = sorted({e.id for e in sc.enterprises} | set(ea.by_entity) | set(ha.by_entity)
                    | set(fuel) | set(ccus) | set(process))
-    trade, certs, unused = _contracts(sc, {n: ea.by_entity.get(n, {}).get("grid", 0.0) for n in names})
+    share = year_share(r)
+    grid = {n: ea.by_entity.get(n, {}).get("grid", 0.0) for n in names}
+    trade, certs, unused = _contracts(sc, grid, share)
     ents, energy = [], {}
     for n in names:
         e = _entity(n, ea, ha, factors, fuel.get(n, {}), process.get(n, 0.0), ccus.get(n, (0.0, 0.0)),
@@ -101,7 +114,7 @@ def park_activity(r, book: FactorBook, opt: AccountingOptions) -> Activity:
     park = ParkActivity(tuple(ents), exported_mwh=_pos(ea.exported_mwh),
                         exported_fuel_fired_mwh=_pos(ea.exported_fuel_fired_mwh),
                         ccus_stored_t=park_ccus[0], ccus_utilised_t=park_ccus[1],
-                        sinks_t=sc.offsets.sinks_t, offsets_t=sc.offsets.ccer_t)
+                        sinks_t=sc.offsets.sinks_t * share, offsets_t=sc.offsets.ccer_t * share)
     return Activity(park, ea, ha, factors, unused, energy, products)
 
 
@@ -180,30 +193,34 @@ def _ccus(total: np.ndarray, p: Ports) -> tuple[dict[str, tuple[float, float]], 
 def _products(r, total: np.ndarray, p: Ports) -> dict[str, tuple[str, float]]:
     """Product name and tonnes of each producing enterprise."""
     out = {}
-    year_hours = 8784 if r.index[0].is_leap_year else 8760
     for e in r.scenario.enterprises:
         if e.production is None or e.production.t_per_year <= 0:
             continue
         port = (p.role == "enterprise_product") & (p.asset == e.id)
-        t = float(total[port].sum()) if port.any() else e.production.t_per_year * r.flows.shape[0] / year_hours
+        t = float(total[port].sum()) if port.any() else e.production.t_per_year * year_share(r)
         out[e.id] = (e.production.product, t)
     return out
 
 
-def _contracts(sc, grid: dict[str, float]) -> tuple[dict[str, float], dict[str, float], float]:
-    """Green trades (capped at grid use) and certificates per entity [MWh]; unused trades."""
+def _contracts(sc, grid: dict[str, float], share: float) -> tuple[dict[str, float], dict[str, float], float]:
+    """Green trades (capped at grid use) and certificates per entity [MWh]; unused trades.
+
+    The yearly MWh of ``trade_mwh`` and ``certificates_mwh`` count ``share`` of a year.
+    """
     gp = sc.green_power
+    in_period = lambda given: {k: v * share for k, v in given.items()}  # noqa: E731
+    trade_mwh, certificates_mwh = in_period(gp.trade_mwh), in_period(gp.certificates_mwh)
     total_grid = sum(grid.values())
     trade, certs, unused = {}, {}, 0.0
     for n, g in grid.items():
-        share = g / total_grid if total_grid > 0 else 0.0
-        want = gp.trade_frac * g + gp.trade_mwh.get(n, 0.0) + gp.trade_mwh.get("park", 0.0) * share
+        part = g / total_grid if total_grid > 0 else 0.0
+        want = gp.trade_frac * g + trade_mwh.get(n, 0.0) + trade_mwh.get("park", 0.0) * part
         trade[n] = min(want, max(g, 0.0))
         unused += want - trade[n]
-        certs[n] = gp.certificates_frac * g + gp.certificates_mwh.get(n, 0.0) + \
-            gp.certificates_mwh.get("park", 0.0) * share
+        certs[n] = gp.certificates_frac * g + certificates_mwh.get(n, 0.0) + \
+            certificates_mwh.get("park", 0.0) * part
     if total_grid <= 0:
-        unused += gp.trade_mwh.get("park", 0.0)
+        unused += trade_mwh.get("park", 0.0)
     return trade, certs, unused
 
 

@@ -13,7 +13,10 @@
   certificates and green trades over the grid do not count.
 
 CCUS, sinks and offsets are separate ``deduction`` lines; the options choose which
-lines the net subtracts, and the gross is always shown. Inputs are the typed activity
+lines the net subtracts, and the gross is always shown. In the GHG Protocol accounts, CO2
+transferred to geological storage is not emitted (EU MRR 2018/2066, Art. 49): it is a
+scope 1 line ``ccs:stored`` that subtracts it, so scope 1 is what reaches the air, and the
+stored tonnes are reported beside it (``Account.ccs_stored_co2_t``), not deducted again. Inputs are the typed activity
 records of :mod:`twin.accounts.inputs`; quantities are annual: fuels in their carrier
 unit (t, m3), energy MWh, CO2 t.
 """
@@ -35,6 +38,7 @@ from twin.accounts.inputs import (
 from twin.catalog.factors import FactorBook
 
 DEFAULT_OPTIONS = AccountingOptions()
+CCS_STORED = "ccs:stored"
 
 __all__ = ["AccountLine", "Account", "ProductFootprint", "national_account", "ghg_accounts",
            "ghg_park_accounts", "product_footprints", "park_accounts", "compare_frame",
@@ -84,6 +88,11 @@ class Account:
     def net_co2_t(self) -> float:
         """Gross minus the subtracted deductions [tCO2]."""
         return self.gross_co2_t - self.deductions_co2_t
+
+    @property
+    def ccs_stored_co2_t(self) -> float:
+        """CO2 transferred to geological storage, outside scope 1 (GHG accounts) [tCO2]."""
+        return -sum(ln.co2_t for ln in self.lines if ln.item == CCS_STORED)
 
     def scope_co2_t(self, scope: int) -> float:
         """Emissions of one GHG Protocol scope [tCO2]."""
@@ -193,6 +202,15 @@ def _deductions(stored: float, utilised: float, sinks: float, offsets: float,
                         deducted=k in opt.deductions) for k, v in items.items() if v]
 
 
+def _ccs_stored(stored_t: float) -> list[AccountLine]:
+    """Scope 1 line taking out the CO2 transferred to geological storage (not emitted)."""
+    if not stored_t:
+        return []
+    return [AccountLine(CCS_STORED, "emission", stored_t, "t_co2", -1.0, "t_co2_per_t_co2", -stored_t,
+                        scope=1, note="transferred to geological storage: not emitted (EU MRR 2018/2066 "
+                        "Art. 49); reported separately, as the GHG Protocol asks")]
+
+
 def national_account(park: ParkActivity, book: FactorBook,
                      opt: AccountingOptions = DEFAULT_OPTIONS) -> Account:
     """The park under 《零碳园区碳排放核算方法（试行）》 [tCO2, one calendar year]."""
@@ -251,7 +269,8 @@ def ghg_accounts(e: EnterpriseActivity, book: FactorBook,
     free = {"electricity:inpark_renewable": e.inpark_renewable_mwh,
             "electricity:direct_green": e.direct_green_mwh}
     common = _zero_lines(free) + _heat_and_internal(e, book, opt)
-    common += _deductions(e.ccus_stored_t, e.ccus_utilised_t, 0.0, 0.0, opt)
+    common += _deductions(0.0, e.ccus_utilised_t, 0.0, 0.0, opt)
+    s1 = s1 + _ccs_stored(e.ccus_stored_t)
     ef_loc = book.grid(opt.location_basis, opt.location_area)
     loc = [*s1, _ln("electricity:grid", "emission", e.grid_electricity_mwh, "MWh", ef_loc, scope=2)]
     grid = e.grid_electricity_mwh
@@ -271,7 +290,8 @@ def ghg_park_accounts(park: ParkActivity, book: FactorBook,
     """Consolidated park GHG accounts: enterprise lines summed, in-park transfers removed."""
     _validate(park, book, opt)
     pairs = [ghg_accounts(e, book, opt) for e in park.enterprises]
-    extra = _deductions(park.ccus_stored_t, park.ccus_utilised_t, park.sinks_t, park.offsets_t, opt)
+    extra = _ccs_stored(park.ccus_stored_t) + _deductions(0.0, park.ccus_utilised_t, park.sinks_t,
+                                                          park.offsets_t, opt)
     out = []
     for i, method in enumerate(("ghg_location", "ghg_market")):
         lines = [ln for pair in pairs for ln in pair[i].lines

@@ -7,8 +7,9 @@
 Every account uses its own factors (:mod:`twin.accounts.methods`); the core indicator divides the
 national-method CO2 (gross minus the deductions ``indicators.core_deductions``) by the
 park's comprehensive energy consumption (:func:`twin.accounts.indicators.energy_consumption`).
-Indicators are computed on the simulated period (not annualised); economics are scaled
-to a year.
+Indicators are computed on the simulated period (not annualised), with the yearly sinks,
+offsets, trades and certificates counted pro rata to it; economics are scaled to a year
+(:mod:`twin.economics.run_economics` says how).
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ class Assessment:
         out: dict[str, float | bool | None] = {
             "national_gross_co2_t": nat.gross_co2_t, "national_deductions_co2_t": nat.deductions_co2_t,
             "national_net_co2_t": nat.net_co2_t,
-            "ghg_scope1_co2_t": loc.scope_co2_t(1), "ghg_scope2_location_co2_t": loc.scope_co2_t(2),
+            "ghg_scope1_co2_t": loc.scope_co2_t(1), "ccs_stored_co2_t": loc.ccs_stored_co2_t,
+            "ghg_scope2_location_co2_t": loc.scope_co2_t(2),
             "ghg_scope2_market_co2_t": mkt.scope_co2_t(2), "ghg_market_net_co2_t": mkt.net_co2_t,
             "energy_consumption_tce": self.energy.total_tce}
         for key, ind in self.indicators.items():

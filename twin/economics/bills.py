@@ -92,7 +92,7 @@ def cost_kpis(r: Results) -> dict[str, float]:
     imp = r.flows[:, r.port_role == "grid_import"].sum(axis=1)
     bill = electricity_bill(imp, r.import_price, r.index.month.to_numpy(),
                             DemandCharges(demand_cny_per_mw_month=tariff.demand_charge_cny_per_mw_month),
-                            _month_share(r.index))
+                            month_share(r.index))
     energy, demand = bill.energy_cny, bill.demand_cny
     fuel = sum(k[f"{n}_{f.unit.lower()}"] * r.fuel_price.get(n, 0.0) for n, f in fuels().items())
     export = k["grid_export_mwh"] * tariff.export_cny_per_mwh
@@ -102,7 +102,7 @@ def cost_kpis(r: Results) -> dict[str, float]:
     return {key: value + 0.0 for key, value in out.items()}  # + 0.0 turns -0.0 into 0.0
 
 
-def _month_share(index: pd.DatetimeIndex) -> np.ndarray:
+def month_share(index: pd.DatetimeIndex) -> np.ndarray:
     """Share of each month present (in month order) that the run simulates [0-1]."""
     hours = pd.Series(1, index=index).groupby(index.month).sum()
     days = pd.Series(index.days_in_month, index=index).groupby(index.month).first()

@@ -5,7 +5,14 @@ fuels, water, offtakes (gate fees, CO2 transport and storage; sales revenue), ex
 green power premium, certificates, direct-connection energy bought from a third party,
 offsets, variable O&M of converters (technology library), fixed O&M of every asset and
 fleet in service (cost tables) plus that of explicit investments, and the carbon price on
-the chosen CO2. A run shorter than a year is scaled to a year.
+the chosen CO2.
+
+A run shorter than a year stands for a year that repeats it (a partial-year figure is a
+projection, not a measurement): energy, fuels, water, offtakes, contracts, variable O&M
+and CO2 are scaled by the year's hours over the hours simulated; the demand charge, billed
+per calendar month (:func:`twin.economics.bills.cost_kpis`), is the average of the months
+billed times 12 (a February run pays 12 Februaries, not 8,760/672 of one); fixed O&M and
+retired offsets are yearly already. ``RunEconomics.notes`` says so for every such run.
 
 Capital items: ``economics.investments`` (explicit, and those the measures added), plus
 the cost-table capex of every asset or fleet that is neither existing
@@ -19,8 +26,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from twin.accounts.bridge import year_share
 from twin.catalog.converters import ATMOSPHERE, converter_specs
 from twin.catalog.costs import scenario_costs
+from twin.economics.bills import month_share
 from twin.economics.finance import (
     Comparison,
     Finance,
@@ -94,7 +103,8 @@ def finance(sc) -> Finance:
 def run_economics(r, activity, accounts, base_year: int | None = None) -> RunEconomics:
     """Economics of Results ``r`` with its accounting ``activity`` and park ``accounts``."""
     sc = r.scenario
-    scale = _year_hours(r) / r.flows.shape[0]
+    scale = 1.0 / year_share(r)
+    months = float(month_share(r.index).sum())  # calendar months billed, parts pro rata
     total = r.flows.sum(axis=0)
     k = r.kpis
     gp = sc.green_power
@@ -102,7 +112,7 @@ def run_economics(r, activity, accounts, base_year: int | None = None) -> RunEco
     price = lambda given, item: market_price(item, sc._source) if given is None else given  # noqa: E731
     lines = {
         "grid_energy_cny": k["electricity_energy_cost_cny"] * scale,
-        "demand_charge_cny": k["demand_charge_cny"] * scale,
+        "demand_charge_cny": k["demand_charge_cny"] * 12.0 / months,
         "fuel_cny": k["fuel_cost_cny"] * scale,
         "water_cny": k["water_fresh_m3"] * r.fuel_price.get("water", 0.0) * scale,
         "offtakes_cny": _offtakes(r, total) * scale,
@@ -122,11 +132,17 @@ def run_economics(r, activity, accounts, base_year: int | None = None) -> RunEco
     carbon = carbon_cost_cny(co2, cp, sc.economics.free_allocation_t) if sc.economics.carbon_basis != "none" else 0.0
     fin = finance(sc)
     return RunEconomics(lines, carbon, tuple(_investments(sc, base_year)), fin,
-                        _lcoe(sc, r, fin, scale), accounts["national_park"].net_co2_t * scale)
+                        _lcoe(sc, r, fin, scale), accounts["national_park"].net_co2_t * scale,
+                        _partial_year_notes(r.flows.shape[0], scale, months))
 
 
-def _year_hours(r) -> int:
-    return 8784 if r.index[0].is_leap_year else 8760
+def _partial_year_notes(hours: int, scale: float, months: float) -> list[str]:
+    """What the yearly figures of a run shorter than a year mean."""
+    if abs(scale - 1.0) < 1e-12:
+        return []
+    return [f"partial year: {hours} h simulated ({months:.2f} calendar months) stand for a year that "
+            f"repeats them; flows, energy, fuels and CO2 x {scale:.3f}, demand charge = mean of the "
+            f"months billed x 12, fixed O&M and offsets per year as given"]
 
 
 def _offtakes(r, total: np.ndarray) -> float:

@@ -42,8 +42,8 @@ def format_assessment(a: Assessment) -> str:
     out += ["", "Entities, GHG Protocol [tCO2] (internal heat/power at the supplier's factor; largest first)"]
     ents = sorted(a.enterprise_accounts.items(), key=lambda kv: -kv[1][0].gross_co2_t)[:12]
     out += _table([[n, fmt(loc.scope_co2_t(1)), fmt(loc.scope_co2_t(2)), fmt(mkt.scope_co2_t(2)),
-                    fmt(loc.deductions_co2_t)] for n, (loc, mkt) in ents],
-                  ["entity", "scope 1", "scope 2 location", "scope 2 market", "CCUS deducted"])
+                    fmt(loc.ccs_stored_co2_t)] for n, (loc, mkt) in ents],
+                  ["entity", "scope 1", "scope 2 location", "scope 2 market", "CCS stored"])
     out += ["", "Grid factors [tCO2/MWh]: " + ", ".join(f"{k} {v:.4f}" for k, v in a.grid_factors.items())]
     out += ["", "Indicators"]
     rows = [[k, fmt(i.value), i.comparison, fmt(i.threshold), fmt(i.passed) if i.passed is not None else "-",
@@ -58,6 +58,7 @@ def format_assessment(a: Assessment) -> str:
              [f"pv_cost_cny ({e.finance.horizon_yr} yr at {e.finance.discount_rate_frac:.0%})", fmt(e.pv_cost_cny)],
              ["lcoe_onsite_cny_per_mwh", fmt(e.lcoe_onsite_cny_per_mwh)]]
     out += _table(rows, ["line", "value"])
+    out += [f"note: {n}" for n in e.notes]
     if a.footprints:
         out += ["", "Product footprints (CBAM-style; certificates do not count) [tCO2/t]"]
         top = sorted(a.footprints, key=lambda f: -f.output_t)[:10]
