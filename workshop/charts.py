@@ -28,7 +28,7 @@ def core_chart(out: dict, lang: str, others: dict[str, dict] | None = None) -> g
 
 
 def co2_split_chart(out: dict, lang: str, others: dict[str, dict] | None = None) -> go.Figure:
-    """Scope 1 and scope 2 CO2 (national park method), baseline against now."""
+    """Scope 1 and scope 2 CO2 (GHG Protocol, location-based), baseline against now."""
     items = {t("ui.baseline", lang): out["baseline"], t("ui.now", lang): out, **(others or {})}
     fig = go.Figure([go.Bar(name=t(f"ui.{s}", lang), x=list(items), y=[o[f"co2_{s}_t"] for o in items.values()])
                      for s in ("scope1", "scope2")])

@@ -118,8 +118,8 @@ def _summary(a: twin.Assessment, base: twin.Assessment) -> dict:
         "annual_saving_cny": eco["annual_saving_cny"], "energy_tce": a.energy.total_tce,
         "clean_energy_share_frac": a.indicators["clean_energy_share"].value,
         "indicators_met": sum(bool(i.passed) for i in judged), "indicators_judged": len(judged),
-        "co2_scope1_t": a.accounts["national_park"].scope_co2_t(1),
-        "co2_scope2_t": a.accounts["national_park"].scope_co2_t(2),
+        "co2_scope1_t": a.accounts["ghg_location"].scope_co2_t(1),  # the national method has no scopes
+        "co2_scope2_t": a.accounts["ghg_location"].scope_co2_t(2),
         **{k: float(kpis[k]) for k in KPI_KEYS if k in kpis},
         "enterprise_co2_t": {e: acc[1].net_co2_t for e, acc in a.enterprise_accounts.items()},
     }
