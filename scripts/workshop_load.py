@@ -57,36 +57,52 @@ async def _figures(page) -> str:
     return "|".join(await page.get_by_test_id("stMetricValue").all_inner_texts())
 
 
+async def _move(page, a, values: dict, stats: dict, rng: random.Random) -> None:
+    """One move: a slider one step, Apply, wait until the figures change (60 s at most)."""
+    c = rng.choice([c for c in a.controls if c.kind == "slider"])
+    up = values[c.id] + c.step <= c.max + 1e-9 and (values[c.id] - c.step < c.min - 1e-9 or rng.random() < 0.6)
+    thumb = page.get_by_test_id("stSlider").filter(has_text=c.label.en).get_by_role("slider")
+    await thumb.focus(timeout=60_000)
+    await thumb.press("ArrowRight" if up else "ArrowLeft")
+    values[c.id] += c.step if up else -c.step
+    before = await _figures(page)
+    started = time.monotonic()
+    await page.get_by_role("button", name="Apply move").click(timeout=60_000)
+    while await _figures(page) == before:
+        if time.monotonic() - started > 60:
+            raise TimeoutError("figures did not change within 60 s")
+        await asyncio.sleep(0.05)
+    stats["latency"].append(time.monotonic() - started)
+    stats["moves"] += 1
+    if await page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count():
+        stats["errors"] += 1
+
+
 async def _team(browser, url: str, a, args, stats: dict, rng: random.Random) -> None:
     ctx = await browser.new_context(viewport={"width": 1200, "height": 1400})
     page = await ctx.new_page()
-    await page.goto(url)
-    await page.get_by_role("button", name="Apply move").wait_for(timeout=120_000)
+    try:  # a page that never loads counts as an error, not a crash of the whole run
+        await page.goto(url, timeout=180_000)
+        await page.get_by_role("button", name="Apply move").wait_for(timeout=180_000)
+    except Exception:  # noqa: BLE001
+        stats["errors"] += 1
+        await ctx.close()
+        return
     values = a.defaults()
     await asyncio.sleep(rng.uniform(0, args.interval))
     while time.monotonic() < stats["stop"]:
-        c = rng.choice([c for c in a.controls if c.kind == "slider"])
-        up = values[c.id] + c.step <= c.max + 1e-9 and (values[c.id] - c.step < c.min - 1e-9 or rng.random() < 0.6)
-        values[c.id] += c.step if up else -c.step
-        thumb = page.get_by_test_id("stSlider").filter(has_text=c.label.en).get_by_role("slider")
-        await thumb.focus()
-        await thumb.press("ArrowRight" if up else "ArrowLeft")
-        before = await _figures(page)
         started = time.monotonic()
-        await page.get_by_role("button", name="Apply move").click()
         try:
-            while await _figures(page) == before:
-                if time.monotonic() - started > 60:
-                    raise TimeoutError
-                await asyncio.sleep(0.05)
-            stats["latency"].append(time.monotonic() - started)
-            stats["moves"] += 1
-        except TimeoutError:
-            stats["errors"] += 1
-        if await page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count():
+            await _move(page, a, values, stats, rng)
+        except Exception:  # noqa: BLE001 - a timed-out or failed move is an error of the run
             stats["errors"] += 1
         await asyncio.sleep(max(0.0, args.interval * rng.uniform(0.75, 1.25) - (time.monotonic() - started)))
     await ctx.close()
+
+
+async def _staggered(i: int, *team_args) -> None:
+    await asyncio.sleep(0.5 * i)  # a class joins over a few seconds, not in one instant
+    await _team(*team_args)
 
 
 async def _run(args, base: str, tokens: list[str]) -> dict:
@@ -97,8 +113,8 @@ async def _run(args, base: str, tokens: list[str]) -> dict:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         rngs = [random.Random(args.seed + i) for i in range(len(tokens))]
-        await asyncio.gather(*(_team(browser, f"{base}/?team={tok}&lang=en", a, args, stats, rng)
-                               for tok, rng in zip(tokens, rngs, strict=True)))
+        await asyncio.gather(*(_staggered(i, browser, f"{base}/?team={tok}&lang=en", a, args, stats, rng)
+                               for i, (tok, rng) in enumerate(zip(tokens, rngs, strict=True))))
         await browser.close()
     return stats
 
