@@ -31,7 +31,7 @@ ARGS: list[tuple[str, dict]] = [
     ("--map", {"required": True, "metavar": "MAP", "help": "meter mapping YAML"}),
     ("--out", {"required": True, "metavar": "DIR", "help": "output folder (replaced)"}),
     ("--spec", {"metavar": "SPEC", "help": "calibration spec YAML (free fields, periods, "
-                "weather, fit options); default: free fields from the meters' targets"}),
+                "weather, fit options); default: demand models learned from the meters"}),
     ("--weather", {"metavar": "FILE", "help": "measured weather file (columns as in the "
                    "spec's weather section; overrides its path)"}),
     ("--max-evals", {"type": int, "metavar": "N", "help": "model runs the fit may use"}),

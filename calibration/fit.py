@@ -4,6 +4,11 @@
 >>> result = calibrate("scenario.yaml", "meters/", "map.yaml", "spec.yaml")  # doctest: +SKIP
 >>> result.fitted, result.metrics["meters"]["b0_el"]["validation"]["hourly"]["after"]
 
+By default (a spec without ``free``) the enterprise meters' demand models are first
+learned from the readings (``calibration.learn``: a change-point model chosen by BIC,
+written into the scenario), and only the fields left free (a PV array's derate ...) are
+fitted as below; with none left, the fit is a single evaluation.
+
 Objective: the residuals (simulated - measured) of every meter over the calibration period,
 at the fit interval, each meter's divided by its measured mean and by the square root of its
 number of readings, plus one residual per meter of w x its mean bias over its measured
@@ -202,6 +207,8 @@ def calibrate(scenario_path: str | Path, meters_path: str | Path, map_path: str 
     problem = prepare(scenario_path, meters_path, map_path, spec, periods)
     try:
         values, summary = fit(problem)
+        if problem.learned is not None:
+            summary["models"] = problem.learned.models
         summary["seconds"] = time.perf_counter() - started
         return build_result(problem, values, summary)
     finally:

@@ -100,7 +100,8 @@ def build_result(problem: FitProblem, values: dict[str, float],
     windows = [w for _, w in problem.periods.items()]
     first, last = min(w[0] for w in windows), max(w[1] for w in windows)
     fitted = _rounded(values, problem.free)
-    runs = {"before": simulate(problem, problem.start, first, last),
+    before = problem.start if problem.raw_before is None else {}  # learned: the scenario as given
+    runs = {"before": simulate(problem, before, first, last, raw=problem.raw_before),
             "after": simulate(problem, fitted, first, last)}
     calibrated = apply_values(problem.raw, fitted)
     summary = {**summary, "free": {f.path: {"start": problem.start[f.path],
@@ -113,9 +114,14 @@ def build_result(problem: FitProblem, values: dict[str, float],
                "meters": _meter_metrics(problem, runs),
                "cleaning": problem.data.report.to_dict()}
     return CalibrationResult(fitted, dict(problem.start), problem.free,
-                             overlay(calibrated, list(fitted)), metrics,
+                             overlay(calibrated, [*fitted, *_learned_paths(problem)]), metrics,
                              _series(problem, runs), summary, problem.source, problem.weather,
                              problem.data.units)
+
+
+def _learned_paths(problem: FitProblem) -> list[str]:
+    """Scenario fields the learned demand models set (calibration.learn)."""
+    return [] if problem.learned is None else list(dict.fromkeys(problem.learned.paths))
 
 
 def _intervals(problem: FitProblem) -> list[str]:

@@ -283,12 +283,19 @@ def test_targets_resolve_boiler_gas_and_refuse_unknown(tmp_path):
     assert targets["vol"].factor == -1.0
 
 
+def problem_free(problem) -> list[str]:
+    return [f.path for f in problem.free]
+
+
 def test_default_free_fields_and_period_flags(case, tmp_path, capsys):
     from calibration.setup import prepare
 
-    spec = spec_from_dict({"periods": PERIODS})
+    learning = prepare(case / "scenario.yaml", case / "meters.csv", case / "map.yaml",
+                       spec_from_dict({"periods": PERIODS}))
+    assert problem_free(learning) == [] and learning.learned.meters == {"f1_el"}  # the default
+    spec = spec_from_dict({"periods": PERIODS, "model": {"learn": False}})
     problem = prepare(case / "scenario.yaml", case / "meters.csv", case / "map.yaml", spec)
-    assert [f.path for f in problem.free] == [
+    assert problem_free(problem) == [
         "enterprises[f1].demand.electricity_mwh", "enterprises[f1].calendar.weekend_load_frac",
         "enterprises[f1].calendar.holiday_load_frac", "enterprises[f1].base_load_frac",
         "enterprises[f1].shift_hours.0", "enterprises[f1].shift_hours.1"]
