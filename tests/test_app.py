@@ -35,7 +35,7 @@ PV_TABLE = "shipped-reference_baseline.yaml-0-assets-pv"
 
 def start() -> AppTest:
     """The app on its first page (Scenario, reference park, Chinese)."""
-    at = AppTest.from_file(APP, default_timeout=300)  # a generous bound, not a speed test: CI machines vary.run()
+    at = AppTest.from_file(APP, default_timeout=300).run()  # a generous bound, not a speed test
     assert not at.exception, [e.value for e in at.exception]
     return at
 
