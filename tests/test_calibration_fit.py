@@ -312,3 +312,14 @@ def test_default_free_fields_and_period_flags(case, tmp_path, capsys):
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
     assert metrics["periods"] == {"calibration": ["2025-01-01", "2025-01-31"],
                                   "validation": ["2025-02-01", "2025-02-28"]}
+
+
+def test_progress_is_told_each_model_run_within_the_budget(case):
+    """The app's progress bar: one call per model run, counting up, never past the budget."""
+    calls = []
+    spec = {"free": FREE, "periods": PERIODS, "fit": {"max_evals": 6}}
+    out = calibrate(case / "scenario.yaml", case / "meters.csv", case / "map.yaml", spec,
+                    progress=lambda done, budget: calls.append((done, budget)))
+    assert calls and [d for d, _ in calls] == list(range(1, len(calls) + 1))
+    assert all(budget == 6 for _, budget in calls[:-1]) and calls[-1][0] <= 7  # the final cost may take one more
+    assert out.summary["evaluations"] == len([c for c in calls if c[1] == 6])
