@@ -2,13 +2,14 @@
 #   make run   create the environment on first use, simulate the reference park,
 #              then open the planner app on http://localhost:8501 (Ctrl+C stops it)
 #   make test  create the environment on first use, check the import layers, run the test suite
+#   make workshop  serve the teaching workshop on this machine's network (port 8502)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APP    := $(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
-.PHONY: run test bench app screenshots mutation clean
+.PHONY: run test bench app workshop screenshots mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,9 @@ test: $(STAMP)
 app: $(STAMP)
 	$(APP)
 
+workshop: $(STAMP)
+	$(BIN)/park-twin workshop
+
 # Mutation testing, outside CI (slow: minutes per module on 2 cores). MUTANTS narrows the run,
 # e.g. make mutation MUTANTS='calibration.metrics*'. Modules and tests: [tool.mutmut] in pyproject.toml.
 MUTANTS ?=
@@ -37,7 +41,7 @@ mutation: $(STAMP)
 
 # Refresh the README's screenshots from the running app (needs Debian's chromium)
 screenshots: $(STAMP)
-	PARK_TWIN_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py
+	PARK_TWIN_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py tests/test_workshop_browser.py -k "not role_play and not restart"
 
 bench: $(STAMP)
 	$(BIN)/park-twin bench

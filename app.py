@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from parkapp import page_calibration, page_compare, page_results, page_scenario, state, widgets
+from parkapp import page_calibration, page_compare, page_explore, page_results, page_scenario, state, widgets
 from twin.present.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, t
 
 # The page registry, in sidebar order: key -> function drawing the page. To add a page, write
 # parkapp/page_<key>.py with a page() function, add it here, and give ui.page_<key> a zh and en
 # label in twin/data/i18n.yaml.
 PAGES = {"scenario": page_scenario.page, "results": page_results.page, "compare": page_compare.page,
-         "calibration": page_calibration.page}
+         "explore": page_explore.page, "calibration": page_calibration.page}
 
 
 def sidebar() -> str:

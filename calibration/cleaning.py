@@ -11,7 +11,10 @@ The rules, in the order they are applied to each meter (``calibration.meters`` c
    reading (some publishers write 0 where the meter said nothing).
 3. **Duplicates** - readings with the same time stamp (after time-zone conversion) are merged
    by the mean of their valid values, or the first valid value; each merged row is counted.
-4. **Outliers** - Hampel-type rule on the series put on its regular grid: a reading is flagged
+4. **Screens** - placeholder constants, stuck readings, register resets (and, across
+   meters, duplicated series; PV outage, curtailment and clipping once the weather is
+   known): counted per screen and excluded unless kept, see ``calibration.screening``.
+5. **Outliers** - Hampel-type rule on the series put on its regular grid: a reading is flagged
    and excluded when ``|x - rolling median| > k * 1.4826 * spread``. The window is centred
    and spans 7 days (at least 15 readings). ``spread`` is the rolling MAD (rolling median of
    the absolute deviations from the rolling median, a cheap standard approximation) but
@@ -23,14 +26,15 @@ The rules, in the order they are applied to each meter (``calibration.meters`` c
    clustered on holidays and on 5-6 March when over 380 enterprises show it) plus a few
    deep shutdown days: read the report, or set ``outlier_k: null`` to switch screening off.
    Monthly data are not screened (12 readings cannot define a local spread).
-5. **Off-grid readings** - a time stamp between two grid points (e.g. 10:07 in 15-min
+6. **Off-grid readings** - a time stamp between two grid points (e.g. 10:07 in 15-min
    data) is counted and excluded, never moved.
-6. **Gaps** - time stamps of the regular grid (first to last reading of the whole data set)
+7. **Gaps** - time stamps of the regular grid (first to last reading of the whole data set)
    without any row are counted and left missing. Nothing is ever filled.
 
 Per meter, ``rows_read = kept + duplicates + excluded``; the reasons (missing values,
 negatives, zeros, outliers, off-grid) explain ``excluded`` and may overlap with
-``duplicates`` when merged rows were masked.
+``duplicates`` when merged rows were masked. ``screened`` counts the readings each screen
+excluded (part of ``excluded``), ``kept_screened`` those it flagged but kept.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+
+from calibration.screening import screen_meter
 
 INTERVALS = {"hourly": "h", "daily": "D", "monthly": "MS"}
 """Comparison intervals (names used by ``aggregate`` and ``metrics.evaluate``) -> pandas rule."""
@@ -66,6 +72,10 @@ class MeterCounts:
     excluded: int = 0
     kept: int = 0
     unit_conversions: dict[str, int] = field(default_factory=dict)
+    screened: dict[str, int] = field(default_factory=dict)
+    kept_screened: dict[str, int] = field(default_factory=dict)
+    screened_days: dict[str, list[str]] = field(default_factory=dict)
+    duplicate_of: str | None = None
 
 
 @dataclass
@@ -82,6 +92,7 @@ class CleaningReport:
     interval: str
     duplicate_policy: str
     outlier_k: float | None
+    keep: list[str] = field(default_factory=list)
     meters: dict[str, MeterCounts] = field(default_factory=dict)
     ignored_meters: dict[str, list[str]] = field(default_factory=dict)
 
@@ -98,6 +109,7 @@ class CleanOptions:
     zeros_are_missing: bool = False
     duplicates: str = "mean"
     outlier_k: float | None = 10.0
+    keep: tuple[str, ...] = ()
 
 
 @cache
@@ -217,6 +229,8 @@ def clean_meter(
     counts.off_grid += int((~merged.index.isin(grid)).sum())
     counts.gaps += int((~grid.isin(merged.index)).sum())
     series = merged.reindex(grid)
+    negative = (values < 0).groupby(level=0).any().reindex(grid, fill_value=False)
+    series = screen_meter(series, options.interval, negative, options.keep, counts)
     flagged = outlier_mask(series, options.interval, options.outlier_k)
     counts.outliers += int(flagged.sum())
     series = series.mask(flagged)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from calibration.screening import keep_screens
 from twin.errors import InputError, Problem
 
 EXIT_INPUT = 2
@@ -31,13 +32,16 @@ ARGS: list[tuple[str, dict]] = [
     ("--map", {"required": True, "metavar": "MAP", "help": "meter mapping YAML"}),
     ("--out", {"required": True, "metavar": "DIR", "help": "output folder (replaced)"}),
     ("--spec", {"metavar": "SPEC", "help": "calibration spec YAML (free fields, periods, "
-                "weather, fit options); default: free fields from the meters' targets"}),
+                "weather, fit options); default: demand models learned from the meters"}),
     ("--weather", {"metavar": "FILE", "help": "measured weather file (columns as in the "
                    "spec's weather section; overrides its path)"}),
     ("--max-evals", {"type": int, "metavar": "N", "help": "model runs the fit may use"}),
     ("--calibration", {"metavar": "FIRST:LAST", "help": "calibration days, e.g. "
                        "2019-01-01:2019-09-30 (overrides the spec)"}),
     ("--validation", {"metavar": "FIRST:LAST", "help": "validation days (overrides the spec)"}),
+    ("--keep", {"metavar": "SCREENS", "help": "comma-separated data-quality screens whose "
+                "values are kept for fitting (placeholder, stuck, reset, duplicate_series, "
+                "pv_outage, pv_curtailment, pv_clipping, or all); default: all excluded"}),
     ("--report-js", {"choices": ["embed", "cdn"], "default": "embed",
                      "help": "plotly.js inside report.html (offline) or from the CDN"}),
 ]
@@ -68,7 +72,7 @@ def calibrate_command(args: argparse.Namespace) -> int:
 
 
 def _with_overrides(spec, args: argparse.Namespace):
-    """The spec with --weather and --max-evals applied."""
+    """The spec with --weather, --max-evals and --keep applied."""
     if args.weather:
         if not Path(args.weather).is_file():
             raise InputError(Problem(args.weather, "--weather", "file not found"))
@@ -80,6 +84,8 @@ def _with_overrides(spec, args: argparse.Namespace):
         if args.max_evals < 1:
             raise InputError(Problem("(command line)", "--max-evals", "must be >= 1"))
         spec = replace(spec, fit=replace(spec.fit, max_evals=args.max_evals))
+    if args.keep:
+        spec = replace(spec, keep=keep_screens(args.keep.split(","), "(command line)", "--keep"))
     return spec
 
 

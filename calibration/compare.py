@@ -15,9 +15,12 @@ from twin.scenario.load import validate
 
 
 def simulate(problem: FitProblem, values: dict[str, float], first: dt.date,
-             last: dt.date) -> pd.DataFrame:
-    """Simulated reading of every meter at the native interval, days first..last."""
-    raw = apply_values(problem.raw, values)
+             last: dt.date, raw: dict | None = None) -> pd.DataFrame:
+    """Simulated reading of every meter at the native interval, days first..last.
+
+    ``raw``: the scenario mapping to set ``values`` in (default ``problem.raw``).
+    """
+    raw = apply_values(problem.raw if raw is None else raw, values)
     raw["period"] = {"year": problem.year, "start": first.isoformat(),
                      "days": (last - first).days + 1}
     sc = validate(raw, problem.source, problem.base_dir, allow_outside=True)

@@ -4,6 +4,11 @@
 >>> result = calibrate("scenario.yaml", "meters/", "map.yaml", "spec.yaml")  # doctest: +SKIP
 >>> result.fitted, result.metrics["meters"]["b0_el"]["validation"]["hourly"]["after"]
 
+By default (a spec without ``free``) the enterprise meters' demand models are first
+learned from the readings (``calibration.learn``: a change-point model chosen by BIC,
+written into the scenario), and only the fields left free (a PV array's derate ...) are
+fitted as below; with none left, the fit is a single evaluation.
+
 Objective: the residuals (simulated - measured) of every meter over the calibration period,
 at the fit interval, each meter's divided by its measured mean and by the square root of its
 number of readings, plus one residual per meter of w x its mean bias over its measured
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,12 +37,14 @@ from scipy.optimize import least_squares
 
 from calibration.compare import paired, simulate
 from calibration.outputs import CalibrationResult, build_result
+from calibration.pv_screening import screen_pv
 from calibration.setup import FitProblem, prepare
 from calibration.spec import CalibrationSpec, Periods, load_spec, spec_from_dict
 from twin.errors import InputError
 
 DIFF_STEP = 1e-3  # forward-difference step on fields scaled to 0-1
 ROUND_FTOL = 1e-6  # a round improving the cost by less (relative) ends the alternation
+Progress = Callable[[int, int], None]  # (model runs done, evaluation budget)
 CACHE = 64  # evaluations remembered (the grid search revisits its starting point)
 
 
@@ -47,8 +55,9 @@ class _Budget(Exception):
 class Objective:
     """Residuals of the calibration period for a vector of free-field values."""
 
-    def __init__(self, problem: FitProblem):
+    def __init__(self, problem: FitProblem, progress: Progress | None = None):
         self.problem = problem
+        self.progress = progress  # told (runs done, budget) after each model run
         self.first, self.last = problem.periods.calibration
         native = problem.window(self.first, self.last)
         self.measured, _ = paired(native, native, problem.native, problem.interval)
@@ -69,6 +78,8 @@ class Objective:
             raise _Budget
         self.evals += 1
         self._cache[key] = self._compute(values)
+        if self.progress is not None:
+            self.progress(self.evals, self.budget)
         if len(self._cache) > CACHE:
             self._cache.popitem(last=False)
         return self._cache[key]
@@ -136,9 +147,12 @@ def _grid(obj: Objective, values: dict, fields: list) -> tuple[dict, bool]:
     return values, changed
 
 
-def fit(problem: FitProblem) -> tuple[dict[str, float], dict]:
-    """Fit the free fields; returns the fitted values and a fit summary."""
-    obj = Objective(problem)
+def fit(problem: FitProblem, progress: Progress | None = None) -> tuple[dict[str, float], dict]:
+    """Fit the free fields; returns the fitted values and a fit summary.
+
+    ``progress(runs_done, budget)`` is called after each model run (e.g. by the app's bar).
+    """
+    obj = Objective(problem, progress)
     obj.budget = problem.spec.fit.max_evals
     values = dict(problem.start)
     cont = [f for f in problem.free if not f.integer]
@@ -168,7 +182,7 @@ def fit(problem: FitProblem) -> tuple[dict[str, float], dict]:
 
 def calibrate(scenario_path: str | Path, meters_path: str | Path, map_path: str | Path,
               free: CalibrationSpec | str | Path | dict | None = None,
-              periods: Periods | dict | None = None) -> CalibrationResult:
+              periods: Periods | dict | None = None, progress: Progress | None = None) -> CalibrationResult:
     """Fit a scenario's free fields to meters; before/after metrics for every period.
 
     Parameters
@@ -184,6 +198,8 @@ def calibrate(scenario_path: str | Path, meters_path: str | Path, map_path: str 
         ``calibration.spec``); None frees the defaults of each meter's target.
     periods : Periods or mapping, optional
         ``{calibration: [first, last], validation: [first, last]}``, replacing the spec's.
+    progress : callable, optional
+        ``progress(runs_done, budget)`` after each model run of the fit.
 
     Returns
     -------
@@ -200,8 +216,11 @@ def calibrate(scenario_path: str | Path, meters_path: str | Path, map_path: str 
     if isinstance(periods, dict):
         periods = spec_from_dict({"periods": periods}, spec.source).periods
     problem = prepare(scenario_path, meters_path, map_path, spec, periods)
+    screen_pv(problem)  # needs the weather: PV outage, curtailment, clipping
     try:
-        values, summary = fit(problem)
+        values, summary = fit(problem, progress)
+        if problem.learned is not None:
+            summary["models"] = problem.learned.models
         summary["seconds"] = time.perf_counter() - started
         return build_result(problem, values, summary)
     finally:

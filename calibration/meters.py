@@ -38,6 +38,7 @@ from calibration.cleaning import (
     unit_factor,
 )
 from calibration.mapping import MeterMap, MeterSpec, load_mapping, parse_timezone, unit_problem
+from calibration.screening import screen_duplicates
 from twin.errors import InputError, Problem
 from twin.scenario.load import inside
 
@@ -82,7 +83,8 @@ class MeterData:
         return aggregate(self.frame, freq, self.interval, min_coverage)
 
 
-def load_meters(data_path: str | Path, map_path: str | Path, tz_out: str) -> MeterData:
+def load_meters(data_path: str | Path, map_path: str | Path, tz_out: str,
+                keep: tuple[str, ...] = ()) -> MeterData:
     """Read, check and clean meter data.
 
     Parameters
@@ -93,6 +95,8 @@ def load_meters(data_path: str | Path, map_path: str | Path, tz_out: str) -> Met
         The mapping file (YAML, see ``calibration.mapping``).
     tz_out : str
         Time zone of the result: IANA name, ``UTC`` or ``+HH:MM``.
+    keep : tuple of str
+        Data-quality screens whose readings are kept (``calibration.screening``).
 
     Raises
     ------
@@ -114,8 +118,8 @@ def load_meters(data_path: str | Path, map_path: str | Path, tz_out: str) -> Met
     report = CleaningReport(files=[f for f, _ in parts], timezone_in=str(mapping.timezone),
                             timezone_out=str(tz), interval=interval,
                             duplicate_policy=mapping.duplicates, outlier_k=mapping.outlier_k,
-                            ignored_meters={f: ids for f, ids in ignored.items() if ids})
-    frame = _clean(readings, mapping, interval, report)
+                            keep=list(keep), ignored_meters={f: ids for f, ids in ignored.items() if ids})
+    frame = _clean(readings, mapping, interval, report, keep)
     return MeterData(frame=frame, interval=interval, mapping=mapping, report=report)
 
 
@@ -320,7 +324,7 @@ def _unit_factors(file: str, meters: pd.Series, units: pd.Series,
 
 
 def _clean(readings: pd.DataFrame, mapping: MeterMap, interval: str,
-           report: CleaningReport) -> pd.DataFrame:
+           report: CleaningReport, keep: tuple[str, ...] = ()) -> pd.DataFrame:
     """Clean every meter onto the common regular grid; fill the report."""
     grid = pd.date_range(readings["time"].min(), readings["time"].max(), freq=interval,
                          name="timestamp")
@@ -331,8 +335,9 @@ def _clean(readings: pd.DataFrame, mapping: MeterMap, interval: str,
         counts = MeterCounts(rows_read=len(rows),
                              unit_conversions=rows["conversion"].value_counts().to_dict())
         options = CleanOptions(interval=interval, zeros_are_missing=spec.zeros_are_missing,
-                               duplicates=mapping.duplicates, outlier_k=mapping.outlier_k)
+                               duplicates=mapping.duplicates, outlier_k=mapping.outlier_k,
+                               keep=keep)
         values = pd.Series(rows["value"].to_numpy(), index=pd.DatetimeIndex(rows["time"]))
         columns[spec.id] = clean_meter(values, grid, options, counts)
         report.meters[spec.id] = counts
-    return pd.DataFrame(columns, index=grid)
+    return screen_duplicates(pd.DataFrame(columns, index=grid), report.meters, keep)

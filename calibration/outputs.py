@@ -7,7 +7,11 @@ failed write leaves nothing half-written):
   field's start, fitted value and bounds), the periods, and per meter, period and interval
   (``hourly``/``daily``/``monthly``, from the meters' own interval up) the statistics of
   ``calibration.metrics.evaluate`` before and after, with the verdict of each standard;
-  the cleaning report of the meters. Guideline 14's p (``n - p``) is ``fit.metrics_n_params``
+  the cleaning report of the meters (with the data-quality screens, ``calibration.screening``);
+  per meter, a change of regime between the calibration and validation readings
+  (``regime``, ``calibration.regime``); the weather used (``weather``: the measured file, or
+  the scenario's, with the synthetic year's spread and the PV-yield uncertainty it carries,
+  ``calibration.weather_spread``). Guideline 14's p (``n - p``) is ``fit.metrics_n_params``
   (1) on the calibration period and 0 on the validation period, whose readings fitted
   nothing (with p = 1, three validation months would inflate NMBE by 3/2);
 - ``calibrated.yaml``: an overlay holding only the fitted fields (items by id), to merge
@@ -17,6 +21,10 @@ failed write leaves nothing half-written):
 - ``report.html``: plots of measured against simulated and of the residuals by hour of day
   and by month (``calibration.report``);
 - ``weather.csv``: the hourly weather the fit used, when the spec gave measured weather.
+
+``park-twin evaluate`` (``calibration.evaluate``) writes the same files but
+``calibrated.yaml``: it fits nothing, so its metrics and ``fit.csv`` hold only the
+calibrated scenario's simulation (``after``; no ``before``), for one period ``evaluation``.
 """
 
 from __future__ import annotations
@@ -31,8 +39,10 @@ import yaml
 from calibration.compare import paired, simulate
 from calibration.fields import FreeField, apply_values, overlay
 from calibration.metrics import evaluate
+from calibration.regime import regimes_within
 from calibration.setup import NAMES, ORDER, FitProblem
 from calibration.weather import write_weather_csv
+from calibration.weather_spread import add_pv_uncertainty, weather_info
 from twin.files import write_folder
 
 
@@ -66,7 +76,8 @@ class CalibrationResult:
 
         def fill(folder: Path) -> None:
             (folder / "metrics.json").write_text(json.dumps(self.metrics, indent=2) + "\n", encoding="utf-8")
-            (folder / "calibrated.yaml").write_text(self.overlay_yaml(), encoding="utf-8")
+            if self.free:  # an evaluation fits nothing
+                (folder / "calibrated.yaml").write_text(self.overlay_yaml(), encoding="utf-8")
             self.series.to_csv(folder / "fit.csv", index=False)
             (folder / "report.html").write_text(render(self, plotlyjs), encoding="utf-8")
             if self.weather is not None:
@@ -100,7 +111,8 @@ def build_result(problem: FitProblem, values: dict[str, float],
     windows = [w for _, w in problem.periods.items()]
     first, last = min(w[0] for w in windows), max(w[1] for w in windows)
     fitted = _rounded(values, problem.free)
-    runs = {"before": simulate(problem, problem.start, first, last),
+    before = problem.start if problem.raw_before is None else {}  # learned: the scenario as given
+    runs = {"before": simulate(problem, before, first, last, raw=problem.raw_before),
             "after": simulate(problem, fitted, first, last)}
     calibrated = apply_values(problem.raw, fitted)
     summary = {**summary, "free": {f.path: {"start": problem.start[f.path],
@@ -110,12 +122,19 @@ def build_result(problem: FitProblem, values: dict[str, float],
     metrics = {"scenario": problem.source, "fit": summary,
                "fit_interval": problem.interval,
                "periods": {n: [str(a), str(b)] for n, (a, b) in problem.periods.items()},
-               "meters": _meter_metrics(problem, runs),
-               "cleaning": problem.data.report.to_dict()}
+               "meters": meter_metrics(problem, runs),
+               "cleaning": problem.data.report.to_dict(),
+               "regime": regimes_within(problem), "weather": weather_info(problem)}
+    add_pv_uncertainty(metrics, problem)
     return CalibrationResult(fitted, dict(problem.start), problem.free,
-                             overlay(calibrated, list(fitted)), metrics,
-                             _series(problem, runs), summary, problem.source, problem.weather,
+                             overlay(calibrated, [*fitted, *_learned_paths(problem)]), metrics,
+                             series_table(problem, runs), summary, problem.source, problem.weather,
                              problem.data.units)
+
+
+def _learned_paths(problem: FitProblem) -> list[str]:
+    """Scenario fields the learned demand models set (calibration.learn)."""
+    return [] if problem.learned is None else list(dict.fromkeys(problem.learned.paths))
 
 
 def _intervals(problem: FitProblem) -> list[str]:
@@ -123,8 +142,9 @@ def _intervals(problem: FitProblem) -> list[str]:
     return ORDER[ORDER.index(NAMES[problem.native]):]
 
 
-def _meter_metrics(problem: FitProblem, runs: dict[str, pd.DataFrame]) -> dict:
-    """Per meter: target, unit, and per period and interval the before/after statistics."""
+def meter_metrics(problem: FitProblem, runs: dict[str, pd.DataFrame]) -> dict:
+    """Per meter: target, unit, and per period and interval the statistics of each run
+    (``before``, ``after``)."""
     out = {m: {"target": problem.data.targets[m], "unit": problem.data.units[m],
                "column": t.column, "factor": t.factor}
            for m, t in problem.targets.items()}
@@ -149,16 +169,17 @@ def _evaluate(measured: pd.Series, simulated: pd.Series, interval: str, n_params
         return {"interval": interval, "n": n, "n_params": n_params, "error": str(exc)}
 
 
-def _series(problem: FitProblem, runs: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Long table of measured and simulated values at the fit interval, every period."""
+def series_table(problem: FitProblem, runs: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Long table of measured and simulated values (``simulated_<run>``) at the fit
+    interval, every period."""
     parts = []
     for name, (a, b) in problem.periods.items():
         native = problem.window(a, b)
-        m, before = paired(native, runs["before"], problem.native, problem.interval)
-        _, after = paired(native, runs["after"], problem.native, problem.interval)
+        sims = {k: paired(native, sim, problem.native, problem.interval) for k, sim in runs.items()}
+        m = next(iter(sims.values()))[0]
         for meter in problem.targets:
+            columns = {f"simulated_{k}": s[meter].to_numpy() for k, (_, s) in sims.items()}
             parts.append(pd.DataFrame({
                 "timestamp": m.index.map(lambda t: t.isoformat()), "meter": meter,
-                "measured": m[meter].to_numpy(), "simulated_before": before[meter].to_numpy(),
-                "simulated_after": after[meter].to_numpy(), "period": name}))
+                "measured": m[meter].to_numpy(), **columns, "period": name}))
     return pd.concat(parts, ignore_index=True)

@@ -37,16 +37,19 @@ td.l,th.l{text-align:left}.pass{color:#1a7f37}.fail{color:#cf222e}"""
 
 def render(result: CalibrationResult, plotlyjs: str = "embed") -> str:
     """The whole report as one HTML page (``plotlyjs``: ``embed`` or ``cdn``)."""
-    body = [f"<h1>Calibration of {html.escape(result.scenario_path)}</h1>",
-            _summary(result), _metrics_table(result)]
+    evaluation = not result.free
+    kind = "Evaluation" if evaluation else "Calibration"
+    body = [f"<h1>{kind} of {html.escape(result.scenario_path)}</h1>",
+            _evaluation(result) if evaluation else _summary(result), _metrics_table(result),
+            *extra_sections(result)]
     first = True
     for meter, frame in result.series.groupby("meter", sort=False):
         fig = figure(meter, frame, result.units.get(meter, ""))
         include = ("cdn" if plotlyjs == "cdn" else True) if first else False
         body.append(fig.to_html(full_html=False, include_plotlyjs=include))
         first = False
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Calibration</title>"
-            f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>")
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            f"<title>{kind}</title><style>{STYLE}</style></head><body>{''.join(body)}</body></html>")
 
 
 def _summary(result: CalibrationResult) -> str:
@@ -64,15 +67,32 @@ def _summary(result: CalibrationResult) -> str:
             f"<th>fitted</th><th>bounds</th></tr>{rows}</table>")
 
 
+def _evaluation(result: CalibrationResult) -> str:
+    """What was evaluated: the scenario, the fitted fields applied, the weather."""
+    s = result.summary
+    applied = html.escape(str(s.get("calibrated") or "none (the scenario as it is)"))
+    return (f"<p>Evaluated without fitting in {s.get('seconds', float('nan')):.1f} s; fitted "
+            f"fields applied: {applied}; weather: {html.escape(str(s.get('weather')))}.</p>")
+
+
+def extra_sections(result: CalibrationResult) -> list[str]:
+    """Screening (values excluded from fitting) and change of regime, when present."""
+    from calibration.report_quality import regime_section, screening_section, weather_section
+
+    return [weather_section(result.metrics), screening_section(result.metrics),
+            regime_section(result.metrics)]
+
+
 def _metrics_table(result: CalibrationResult) -> str:
     """CV(RMSE), NMBE and the Guideline 14 verdict, before and after."""
     rows = []
     for meter, entry in result.metrics["meters"].items():
         for period in result.metrics["periods"]:
             for interval, stats in entry.get(period, {}).items():
+                before = stats.get("before", {})
                 cells = [meter, period, interval, str(stats["after"].get("n", ""))]
                 for key in ("cv_rmse", "nmbe"):
-                    cells += [_pct(stats["before"].get(key)), _pct(stats["after"].get(key))]
+                    cells += [_pct(before.get(key)), _pct(stats["after"].get(key))]
                 rows.append("<tr>" + "".join(
                     f"<td class='l'>{html.escape(c)}</td>" if i < 3 else f"<td>{c}</td>"
                     for i, c in enumerate(cells)) + _verdict(stats["after"]) + "</tr>")
@@ -89,7 +109,7 @@ def metrics_frame(result: CalibrationResult) -> pd.DataFrame:
     for meter, entry in result.metrics["meters"].items():
         for period in result.metrics["periods"]:
             for interval, stats in entry.get(period, {}).items():
-                before, after = stats["before"], stats["after"]
+                before, after = stats.get("before", {}), stats["after"]
                 verdict = None if "error" in after else after["standards"]["ashrae14"]["pass"]
                 rows.append({"meter": meter, "period": period, "interval": interval, "n": after.get("n"),
                              "cv_rmse_before": before.get("cv_rmse"), "cv_rmse_after": after.get("cv_rmse"),
@@ -119,7 +139,9 @@ def figure(meter: str, frame: pd.DataFrame, unit: str) -> go.Figure:
     stamps = frame["timestamp"].astype(str)  # ISO 8601 local time with its UTC offset
     data["hour"], data["month"] = stamps.str[11:13].astype(int), stamps.str[5:7].astype(int)
     sub_daily = data["hour"].nunique() > 1
-    series = data.set_index("time")[["measured", "simulated_before", "simulated_after"]]
+    runs = [(c, c.removeprefix("simulated_")) for c in ("simulated_before", "simulated_after")
+            if c in data]
+    series = data.set_index("time")[["measured", *(c for c, _ in runs)]]
     title = f"{meter}: measured and simulated [{unit} per reading]"
     if len(series) > MAX_POINTS:  # daily means of the readings present (gaps do not dip)
         series, title = series.resample("D").mean(), title.replace("]", ", daily mean]")
@@ -128,13 +150,12 @@ def figure(meter: str, frame: pd.DataFrame, unit: str) -> go.Figure:
         [{}, {}] if sub_daily else [{}]],
         subplot_titles=(title, *(["mean residual by hour of day"] if sub_daily else []),
                         "mean residual by month (measured - simulated)"))
-    for col, name in (("measured", "measured"), ("simulated_before", "before"),
-                      ("simulated_after", "after")):
+    for col, name in (("measured", "measured"), *runs):
         fig.add_trace(go.Scatter(x=series.index, y=series[col], name=name, mode="lines",
                                  line={"color": COLOURS[name], "width": 1}), row=1, col=1)
     groups = (["hour"] if sub_daily else []) + ["month"]
     for i, key in enumerate(groups, start=1):
-        for col, name in (("simulated_before", "before"), ("simulated_after", "after")):
+        for col, name in runs:
             resid = (data["measured"] - data[col]).groupby(data[key]).mean()
             fig.add_trace(go.Bar(x=resid.index, y=resid.to_numpy(), name=f"residual {name}",
                                  marker_color=COLOURS[name], showlegend=i == 1),

@@ -6,6 +6,7 @@ and id, raised before any fitting starts.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -47,6 +48,8 @@ class FitProblem:
     spec: CalibrationSpec
     weather: pd.DataFrame | None = None
     workdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+    raw_before: dict | None = field(default=None, repr=False)  # the scenario before learning
+    learned: object | None = None  # calibration.learn.Learned: the models learned from meters
 
     @property
     def year(self) -> int:
@@ -66,7 +69,7 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
             spec: CalibrationSpec, periods: Periods | None = None) -> FitProblem:
     """Load and check everything; build the weather file if the spec has one."""
     sc = load_scenario(scenario_path)
-    data = _select(load_meters(meters_path, map_path, sc.site.timezone), spec)
+    data = _select(load_meters(meters_path, map_path, sc.site.timezone, spec.keep), spec)
     targets = resolve_targets(sc, data.mapping)
     raw = _pinned(sc, sc.model_dump(mode="json"))
     measured, native = _native(data)
@@ -74,11 +77,14 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
     periods = _periods(periods or spec.periods, measured, sc, spec.source)
     problem = FitProblem(sc, raw, str(scenario_path), Path(scenario_path).resolve().parent,
                          data, targets, measured, native, interval, periods, [], {}, spec)
-    free = spec.free or default_free(sc, targets, data, interval)
-    problem.free, problem.start = _free_fields(free, raw, spec.source)
-    _check_points(problem)
     if spec.weather is not None:
         _attach_weather(problem)
+    if spec.learn:
+        free = _learn(problem)
+    else:
+        free = spec.free or default_free(sc, targets, data, interval)
+    problem.free, problem.start = _free_fields(free, problem.raw, spec.source)
+    _check_points(problem)
     return problem
 
 
@@ -96,6 +102,26 @@ def _pinned(sc: Scenario, raw: dict) -> dict:
         if ent.profile:
             item["profile"] = str(resolve_path(sc, ent.profile, f"enterprises[{ent.id}].profile"))
     return raw
+
+
+def _learn(problem: FitProblem) -> dict:
+    """Learn the meters' demand models into ``problem.raw``; the fields left free.
+
+    Those are the spec's, else the defaults of the meters no model was learned for (PV
+    losses ...; a boiler whose gas taught its enterprise's heat keeps its efficiency).
+    """
+    from calibration.learn import learn  # learn builds on this module
+
+    problem.raw_before = copy.deepcopy(problem.raw)
+    problem.learned = learn(problem)
+    if problem.spec.free:
+        return problem.spec.free
+    rest = [m for m in problem.targets if m not in problem.learned.meters]
+    if not rest:
+        return {}
+    mapping = replace(problem.data.mapping, meters={m: problem.data.mapping.meters[m] for m in rest})
+    return default_free(problem.scenario, problem.targets, replace(problem.data, mapping=mapping),
+                        problem.interval)
 
 
 def _select(data: MeterData, spec: CalibrationSpec) -> MeterData:
@@ -242,7 +268,8 @@ def _attach_weather(problem: FitProblem) -> None:
     if wx.path is None:
         raise InputError(Problem(problem.spec.source, "weather.path", "required (or pass "
                                  "--weather FILE)"))
-    frame = build_weather(wx, problem.scenario.site, problem.year)
+    frame = build_weather(wx, problem.scenario.site, problem.year,
+                          [w for _, w in problem.periods.items()])
     problem.workdir = tempfile.TemporaryDirectory(prefix="park-twin-calibration-")
     path = write_weather_csv(frame, Path(problem.workdir.name) / "weather.csv")
     problem.raw["site"]["weather"] = {"source": "csv", "path": str(path)}

@@ -18,6 +18,16 @@ A YAML file (read by the bounded ``twin.scenario.yaml_reader``), every section o
                                                   # of their interval (Met Office hourly)
       columns: {timestamp: datetime, temp_air_c: "air_temperature [degC]",
                 ghi_w_m2: "glbl_irad_amt [W/m2]"}
+    model:                                        # demand models learned from the meters
+      learn: true                                 # default: true when free is empty
+      terms: [heating, cooling]                   # temperature terms allowed (narrow: [])
+      heating_balance_c: [0, 24]                  # balance points searched [degC]
+      cooling_balance_c: [8, 30]
+      level_steps: true                           # detect a step in level by BIC (a dated
+                                                  # capacity change; not where dates are given)
+    keep: [stuck]                                 # data-quality screens whose values are
+                                                  # kept for fitting (calibration.screening);
+                                                  # default none: all screened values excluded
     fit:
       interval: hourly                            # hourly | daily | monthly; default: the
                                                   # meters' interval (15-min data: hourly)
@@ -28,8 +38,11 @@ A YAML file (read by the bounded ``twin.scenario.yaml_reader``), every section o
       bias_weight: 3                              # weight of NMBE against CV(RMSE) in the
                                                   # cost (0: plain least squares)
 
-``free`` may also be a list of paths (all with default bounds). Without ``free`` the fit
-frees the defaults of each meter's target (see ``calibration.fit.default_free``); without
+``free`` may also be a list of paths (all with default bounds). Without ``free`` (or with
+``model: {learn: true}``) each enterprise meter's demand model is selected and learned from
+its readings (``calibration.learn``), and only the assets' defaults (PV losses ...) stay
+free; ``free`` fields are then fitted on top of the learned models. ``learn: false``
+without ``free`` frees the defaults of each meter's target (``calibration.setup.default_free``); without
 ``periods`` the first three quarters of the metered days calibrate and the rest validate.
 See ``calibration.weather`` for the weather columns (daily ``temp_max_c``/``temp_min_c``,
 plane-of-array ``poa_w_m2`` ...).
@@ -44,11 +57,14 @@ from pathlib import Path
 from calibration.cleaning import INTERVALS
 from calibration.fields import canonical
 from calibration.mapping import parse_timezone
+from calibration.screening import keep_screens
 from twin.errors import InputError, Problem
 from twin.scenario.load import inside
 from twin.scenario.yaml_reader import read_yaml
 
-TOP_KEYS = {"free", "meters", "periods", "weather", "fit"}
+TOP_KEYS = {"free", "meters", "periods", "weather", "fit", "model", "keep"}
+MODEL_KEYS = {"learn", "terms", "heating_balance_c", "cooling_balance_c", "level_steps"}
+TERMS = ("heating", "cooling")
 WEATHER_KEYS = {"path", "timezone", "label", "columns", "poa_tilt_deg", "poa_azimuth_deg",
                 "wind_speed_m_s"}
 FIT_KEYS = {"interval", "max_evals", "rounds", "metrics_n_params", "bias_weight"}
@@ -92,6 +108,17 @@ class FitOptions:
 
 
 @dataclass(frozen=True)
+class ModelOptions:
+    """Learned demand models (``calibration.selection``): on or off, terms, search ranges."""
+
+    learn: bool | None = None  # None: learn when the spec frees no field
+    terms: tuple[str, ...] = TERMS
+    heating_balance_c: tuple[float, float] = (0.0, 24.0)
+    cooling_balance_c: tuple[float, float] = (8.0, 30.0)
+    level_steps: bool = True  # detect a step in level (a dated capacity change) by BIC
+
+
+@dataclass(frozen=True)
 class CalibrationSpec:
     """A validated calibration spec (``free``: canonical path -> bounds or None)."""
 
@@ -101,6 +128,13 @@ class CalibrationSpec:
     weather: WeatherSpec | None = None
     fit: FitOptions = field(default_factory=FitOptions)
     source: str = "(spec)"
+    model: ModelOptions = field(default_factory=ModelOptions)
+    keep: tuple[str, ...] = ()
+
+    @property
+    def learn(self) -> bool:
+        """True when demand models are learned from the meters."""
+        return not self.free if self.model.learn is None else self.model.learn
 
 
 def load_spec(path: str | Path | None) -> CalibrationSpec:
@@ -127,13 +161,16 @@ def spec_from_dict(doc: dict, source: str = "(spec)", base_dir: Path | None = No
     periods = _periods(doc.get("periods"), source, problems)
     weather = _weather(doc.get("weather"), source, base_dir, problems)
     fit = _fit(doc.get("fit") or {}, source, problems)
+    model = _model(doc.get("model") or {}, source, problems)
     meters = doc.get("meters") or []
     if not isinstance(meters, list):
         problems.append(Problem(source, "meters", "expected a list of meter ids of the mapping"))
         meters = []
+    keep = keep_screens(doc.get("keep") or [], source, "keep", problems)
     if problems:
         raise InputError(problems)
-    return CalibrationSpec(free, tuple(str(m) for m in meters), periods, weather, fit, source)
+    return CalibrationSpec(free, tuple(str(m) for m in meters), periods, weather, fit, source,
+                           model, keep)
 
 
 def _free(raw, source: str, problems: list[Problem]) -> dict:
@@ -273,3 +310,35 @@ def _fit(raw, source: str, problems: list[Problem]) -> FitOptions:
                                 f"{weight!r}"))
         weight = FitOptions.bias_weight
     return FitOptions(interval=interval, bias_weight=float(weight), **counts)
+
+
+def _model(raw, source: str, problems: list[Problem]) -> ModelOptions:
+    """``model`` options: learn, terms, balance-point ranges."""
+    if not isinstance(raw, dict):
+        problems.append(Problem(source, "model", f"expected a mapping with {sorted(MODEL_KEYS)}"))
+        return ModelOptions()
+    for key in sorted(set(raw) - MODEL_KEYS, key=str):
+        problems.append(Problem(source, f"model.{key}", f"unknown key; expected one of "
+                                f"{sorted(MODEL_KEYS)}"))
+    learn = raw.get("learn")
+    if learn is not None and not isinstance(learn, bool):
+        problems.append(Problem(source, "model.learn", f"expected true or false, got {learn!r}"))
+        learn = None
+    terms = raw.get("terms", list(TERMS))
+    if not isinstance(terms, list) or set(terms) - set(TERMS):
+        problems.append(Problem(source, "model.terms", f"expected a list of {list(TERMS)}, "
+                                f"got {terms!r}"))
+        terms = list(TERMS)
+    ranges = {}
+    for key in ("heating_balance_c", "cooling_balance_c"):
+        value = raw.get(key, getattr(ModelOptions, key))
+        if not _is_bounds(value):
+            problems.append(Problem(source, f"model.{key}", f"expected [lower, upper] in degC, "
+                                    f"got {value!r}"))
+            value = getattr(ModelOptions, key)
+        ranges[key] = (float(value[0]), float(value[1]))
+    steps = raw.get("level_steps", ModelOptions.level_steps)
+    if not isinstance(steps, bool):
+        problems.append(Problem(source, "model.level_steps", f"expected true or false, got {steps!r}"))
+        steps = ModelOptions.level_steps
+    return ModelOptions(learn, tuple(terms), **ranges, level_steps=steps)

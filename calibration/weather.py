@@ -16,13 +16,17 @@ The spec's ``weather`` section names a CSV file (``.csv`` or ``.csv.gz``) and it
   without either, a clear sky (Haurwitz) - irrelevant to demand, rough for PV;
 - optionally ``wind_speed_m_s`` [m/s], else the constant ``wind_speed_m_s`` (2 m/s).
 
-Hours of the simulated year the file lacks are interpolated linearly in time; more than
-10 % missing is an error. The result is written as the twin's CSV weather format with
-UTC time stamps, so it aligns with any site time zone, daylight saving included.
+Hours of the simulated year the file lacks are interpolated linearly in time (beyond its
+ends: its first or last value). More than 10 % missing is an error, counted over the days
+the fit and its validation use when they are given (a file of January-September serves a
+fit of January-June validated on July-August), else over the whole year. The result is
+written as the twin's CSV weather format with UTC time stamps, so it aligns with any site
+time zone, daylight saving included.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from pathlib import Path
 
@@ -41,7 +45,8 @@ DNI_MAX = 1100.0  # W/m2: Erbs can return absurd beam at grazing sun; clip to a 
 COLUMNS = ("ghi_w_m2", "dni_w_m2", "dhi_w_m2", "temp_air_c", "wind_speed_m_s")
 
 
-def build_weather(spec: WeatherSpec, site, year: int) -> pd.DataFrame:
+def build_weather(spec: WeatherSpec, site, year: int,
+                  windows: list[tuple[dt.date, dt.date]] | None = None) -> pd.DataFrame:
     """Hourly weather of ``year`` (in the site's time zone) from a measured file.
 
     Parameters
@@ -52,6 +57,8 @@ def build_weather(spec: WeatherSpec, site, year: int) -> pd.DataFrame:
         Latitude, longitude, altitude and time zone of the scenario's site.
     year : int
         The simulated calendar year.
+    windows : list of (first, last) dates, optional
+        The days (inclusive, site time) the file must cover; default the whole year.
 
     Returns
     -------
@@ -63,10 +70,13 @@ def build_weather(spec: WeatherSpec, site, year: int) -> pd.DataFrame:
     index = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="h", tz=site.timezone,
                           inclusive="left").tz_convert("UTC")
     temp = _temperature(raw, spec).reindex(index)
-    missing = float(temp.isna().mean())
+    needed = _needed(index, site.timezone, windows)
+    missing = float(temp[needed].isna().mean())
     if missing > MAX_MISSING:
+        what = (f"the hours of {year}" if windows is None else "the hours of the periods "
+                + ", ".join(f"{a}..{b}" for a, b in windows))
         raise InputError(Problem(source, spec.columns.get("timestamp", "timestamp"),
-                                 f"covers only {1 - missing:.0%} of the hours of {year} in "
+                                 f"covers only {1 - missing:.0%} of {what} in "
                                  f"{site.timezone} (need {1 - MAX_MISSING:.0%})"))
     out = pd.DataFrame({"temp_air_c": _fill(temp)}, index=index)
     wind = spec.columns.get("wind_speed_m_s")
@@ -78,6 +88,17 @@ def build_weather(spec: WeatherSpec, site, year: int) -> pd.DataFrame:
         out[["ghi_w_m2", "dni_w_m2", "dhi_w_m2"]] = _irradiance(raw, spec, sun, index)
     out.attrs["interpolated_hours"] = int(temp.isna().sum())
     return out[list(COLUMNS)]
+
+
+def _needed(index: pd.DatetimeIndex, timezone: str, windows) -> np.ndarray:
+    """Boolean mask of the hours that must be covered (all, or those of the windows)."""
+    if windows is None:
+        return np.ones(len(index), dtype=bool)
+    days = index.tz_convert(timezone).tz_localize(None).normalize()
+    inside = np.zeros(len(index), dtype=bool)
+    for first, last in windows:
+        inside |= (days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))
+    return inside
 
 
 def write_weather_csv(frame: pd.DataFrame, path: Path) -> Path:

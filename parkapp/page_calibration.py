@@ -8,6 +8,9 @@ can be calibrated in one click. Everything is computed by ``calibration.fit.cali
 
 from __future__ import annotations
 
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import streamlit as st
@@ -22,26 +25,55 @@ from twin.present.i18n import t
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "calibration" / "examples" / "cambridge"
 SHARED = ROOT.parent / "shared" / "data" / "meters" / "cambridge"
-MAX_UPLOAD_BYTES = 20 * 2**20  # meter files of a year at 15 min stay well below
+# What each upload holds and its size limit [MB]: a year of 15-min meters for a park fits in 25 MB
+# (the project's own Yangzhong file, 1,454 firms a day for a year, is 2.2 MB gzipped); text files
+# are small, so their limits stay small (a bounded YAML read, docs/security.md).
+KINDS = {"scenario": ["yaml", "yml"], "meters": ["csv", "gz"], "mapping": ["yaml", "yml"],
+         "spec": ["yaml", "yml"]}
+LIMITS_MB = {"scenario": 0.25, "meters": 25, "mapping": 0.25, "spec": 0.25}
+REQUIRED = ("scenario", "meters", "mapping")
 
 
 def page() -> None:
-    """Draw the page: inputs, the fit on a button press, and its results."""
+    """Draw the page: inputs, the fit on a button press (with its progress), and its results."""
     lang = state.lang()
     st.header(t("ui.page_calibration", lang))
     st.caption(t("ui.calib_intro", lang))
     example = _example_choice(lang)
     files = None if example else _uploads(lang)
-    if st.button(t("ui.calib_run", lang), type="primary", disabled=not (example or files)):
-        with st.spinner(t("ui.calib_running", lang)):
-            try:
-                st.session_state["calibration"] = _run(example, files)
-            except InputError as exc:
-                widgets.show_problems(st, exc.problems)
-                return
+    missing = [] if example else [k for k in REQUIRED if k not in (files or {})]
+    clicked = st.button(t("ui.calib_run", lang), type="primary", disabled=bool(missing))
+    if missing:  # a disabled button says why
+        st.caption(t("ui.calib_needs", lang, files=", ".join(t(f"ui.calib_{k}", lang) for k in missing)))
+    if clicked:
+        try:
+            st.session_state["calibration"] = _run_with_progress(example, files, lang)
+        except InputError as exc:
+            widgets.show_problems(st, exc.problems)
+            return
     result = st.session_state.get("calibration")
     if result is not None:
         _show(result, lang)
+
+
+def _run_with_progress(example: str | None, files: dict | None, lang: str):
+    """Run the fit in a worker thread and show its model runs, elapsed time and an honest bound."""
+    seen = {"done": 0, "budget": 0}
+    bar = st.progress(0.0, text=t("ui.calib_started", lang))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(_run, example, files, lambda done, budget: seen.update(done=done, budget=budget))
+        start = time.monotonic()
+        while not future.done():
+            time.sleep(0.5)
+            elapsed, done, budget = time.monotonic() - start, seen["done"], seen["budget"]
+            if done and budget:  # the budget bounds the runs: most fits converge before it
+                left = elapsed / done * (budget - done)
+                bar.progress(min(done / budget, 0.99), text=t("ui.calib_progress", lang, done=done, budget=budget,
+                                                              s=f"{elapsed:.0f}", left=f"{left:.0f}"))
+            else:
+                bar.progress(0.0, text=t("ui.calib_elapsed", lang, s=f"{elapsed:.0f}"))
+        bar.empty()
+        return future.result()
 
 
 def _example_choice(lang: str) -> str | None:
@@ -49,32 +81,34 @@ def _example_choice(lang: str) -> str | None:
     if not SHARED.is_dir():
         return None
     options = ["", "b0", "b2", "b19"]
-    choice = st.selectbox(t("ui.calib_example", lang), options,
+    choice = st.selectbox(t("ui.calib_example", lang), options, key="calib_example",  # kept across languages
                           format_func=lambda b: t("ui.calib_own_data", lang) if not b else f"Cambridge {b}")
     return choice or None
 
 
-def _uploads(lang: str) -> dict[str, bytes] | None:
-    """Scenario, meters, mapping and (optional) spec uploaded by the user."""
-    cols = st.columns(4)
-    kinds = [("scenario", ["yaml", "yml"]), ("meters", ["csv", "gz"]), ("mapping", ["yaml", "yml"]),
-             ("spec", ["yaml", "yml"])]
+def _uploads(lang: str) -> dict[str, tuple[str, bytes]]:
+    """Scenario, meters, mapping and (optional) spec uploaded by the user, each within its limit."""
+    cols = st.columns(len(KINDS))
     files = {}
-    for col, (kind, types) in zip(cols, kinds, strict=True):
-        upload = col.file_uploader(t(f"ui.calib_{kind}", lang), type=types, key=f"calib_{kind}")
-        if upload is not None and upload.size <= MAX_UPLOAD_BYTES:
+    for col, (kind, types) in zip(cols, KINDS.items(), strict=True):
+        limit = LIMITS_MB[kind]
+        upload = col.file_uploader(t(f"ui.calib_{kind}", lang), type=types, key=f"calib_{kind}",
+                                   help=t("ui.calib_limit", lang, mb=limit), max_upload_size=int(math.ceil(limit)))
+        if upload is not None and upload.size <= limit * 2**20:
             files[kind] = (upload.name, upload.getvalue())
-    return files if {"scenario", "meters", "mapping"} <= set(files) else None
+        elif upload is not None:
+            col.error(t("ui.calib_too_big", lang, mb=limit))
+    return files
 
 
-def _run(example: str | None, files: dict | None):
+def _run(example: str | None, files: dict | None, progress=None):
     """Calibrate a worked example, or the uploads written to a fresh private folder."""
     if example:
         from calibration.examples.run_all import cambridge
 
         args = dict(next(x for b, x in cambridge(ROOT.parent / "shared" / "data", split=True) if b == example))
-        return calibrate(**args)
-    return calibrate_uploads(files)
+        return calibrate(**args, progress=progress)
+    return calibrate_uploads(files, progress)
 
 
 def _show(result, lang: str) -> None:
@@ -83,14 +117,18 @@ def _show(result, lang: str) -> None:
     status = t("ui.calib_converged" if s["converged"] else "ui.calib_not_converged", lang)
     st.info(f"{status} · {s['evaluations']} {t('ui.calib_runs', lang)} · {s.get('seconds', 0):.1f} s")
     st.subheader(t("ui.calib_fitted", lang))
-    st.dataframe([{"field": k, "start": v["start"], "fitted": v["fitted"], "bounds": f"[{v['lower']}, {v['upper']}]"}
-                  for k, v in s["free"].items()], hide_index=True)
+    col = {k: t(f"ui.calib_col_{k}", lang) for k in ("field", "start", "fitted", "bounds")}
+    st.dataframe([{col["field"]: k, col["start"]: v["start"], col["fitted"]: v["fitted"],
+                   col["bounds"]: f"[{v['lower']}, {v['upper']}]"} for k, v in s["free"].items()], hide_index=True)
     st.subheader(t("ui.calib_metrics", lang))
-    st.dataframe(metrics_frame(result), hide_index=True)
+    frame = metrics_frame(result)
+    st.dataframe(frame.rename(columns={c: t(f"ui.calib_col_{c}", lang) for c in frame.columns}), hide_index=True)
     meters = list(result.series["meter"].unique())
     meter = st.selectbox(t("ui.calib_meter", lang), meters)
-    frame = result.series[result.series["meter"] == meter]
-    st.plotly_chart(figure(meter, frame, result.units.get(meter, "")), width="stretch")
+    series = result.series[result.series["meter"] == meter]
+    fig = figure(meter, series, result.units.get(meter, ""))
+    fig.update_layout(title=t("ui.calib_chart", lang, meter=meter, unit=result.units.get(meter, "")))
+    st.plotly_chart(fig, width="stretch")
     cols = st.columns(3)
     cols[0].download_button("calibrated.yaml", result.overlay_yaml(), "calibrated.yaml")
     cols[1].download_button("fit.csv", result.series.to_csv(index=False), "fit.csv")

@@ -27,7 +27,7 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.\-]", "_", Path(name).name)[:80].lstrip(".") or "upload"
 
 
-def calibrate_uploads(files: dict[str, tuple[str, bytes]]) -> CalibrationResult:
+def calibrate_uploads(files: dict[str, tuple[str, bytes]], progress=None) -> CalibrationResult:
     """Calibrate uploaded files: ``{kind: (name as uploaded, content)}`` for :data:`KINDS`.
 
     Raises
@@ -45,7 +45,8 @@ def calibrate_uploads(files: dict[str, tuple[str, bytes]]) -> CalibrationResult:
             shown[str(paths[kind])] = Path(name).name or kind
         clean = _cleaner(shown, folder)
         try:
-            result = calibrate(paths["scenario"], paths["meters"], paths["mapping"], paths.get("spec"))
+            result = calibrate(paths["scenario"], paths["meters"], paths["mapping"], paths.get("spec"),
+                               progress=progress)
         except InputError as exc:
             raise InputError([dataclasses.replace(p, file=clean(p.file), field=clean(p.field),
                                                   message=clean(p.message))

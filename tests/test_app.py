@@ -35,7 +35,7 @@ PV_TABLE = "shipped-reference_baseline.yaml-0-assets-pv"
 
 def start() -> AppTest:
     """The app on its first page (Scenario, reference park, Chinese)."""
-    at = AppTest.from_file(APP, default_timeout=90).run()
+    at = AppTest.from_file(APP, default_timeout=300).run()  # a generous bound, not a speed test
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -423,3 +423,17 @@ def test_calibration_page_renders():
     assert not app.exception
     assert any(h.value in ("校准", "Calibration") for h in app.header)
     assert any(b.label in ("开始校准", "Calibrate") for b in app.button)
+
+
+def test_calibration_button_says_why_it_is_disabled_and_the_example_survives_a_language_switch():
+    at = goto(start(), "calibration")
+    if any(s.key == "calib_example" for s in at.selectbox):
+        at.selectbox(key="calib_example").set_value("").run()  # own data: nothing uploaded yet
+    button = next(b for b in at.button if b.label == "开始校准")
+    assert button.disabled
+    assert any("还需上传" in c.value and "情景 YAML" in c.value for c in at.caption)
+    if any(s.key == "calib_example" for s in at.selectbox):  # the real meters sit beside the project
+        at.selectbox(key="calib_example").set_value("b2").run()
+        at.sidebar.radio[0].set_value("en").run()
+        assert at.selectbox(key="calib_example").value == "b2"
+        assert not next(b for b in at.button if b.label == "Calibrate").disabled

@@ -33,3 +33,10 @@ def test_every_package_is_a_layer_contract(package):
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     layers = text.split("containers = [\"twin\"]", 1)[1].split("]", 1)[0]
     assert f'"{package}"' in layers or f" {package} " in layers or f'| {package}' in layers, package
+
+
+@pytest.mark.parametrize("package", [p for p in PACKAGES if p != "kernel"])
+def test_every_package_but_the_kernel_is_kept_from_mesa_and_simpy(package):
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    sources = text.split('name = "only the kernel imports mesa and simpy"', 1)[1].split("forbidden_modules", 1)[0]
+    assert f'"twin.{package}"' in sources, package

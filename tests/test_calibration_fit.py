@@ -283,12 +283,19 @@ def test_targets_resolve_boiler_gas_and_refuse_unknown(tmp_path):
     assert targets["vol"].factor == -1.0
 
 
+def problem_free(problem) -> list[str]:
+    return [f.path for f in problem.free]
+
+
 def test_default_free_fields_and_period_flags(case, tmp_path, capsys):
     from calibration.setup import prepare
 
-    spec = spec_from_dict({"periods": PERIODS})
+    learning = prepare(case / "scenario.yaml", case / "meters.csv", case / "map.yaml",
+                       spec_from_dict({"periods": PERIODS}))
+    assert problem_free(learning) == [] and learning.learned.meters == {"f1_el"}  # the default
+    spec = spec_from_dict({"periods": PERIODS, "model": {"learn": False}})
     problem = prepare(case / "scenario.yaml", case / "meters.csv", case / "map.yaml", spec)
-    assert [f.path for f in problem.free] == [
+    assert problem_free(problem) == [
         "enterprises[f1].demand.electricity_mwh", "enterprises[f1].calendar.weekend_load_frac",
         "enterprises[f1].calendar.holiday_load_frac", "enterprises[f1].base_load_frac",
         "enterprises[f1].shift_hours.0", "enterprises[f1].shift_hours.1"]
@@ -305,3 +312,14 @@ def test_default_free_fields_and_period_flags(case, tmp_path, capsys):
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
     assert metrics["periods"] == {"calibration": ["2025-01-01", "2025-01-31"],
                                   "validation": ["2025-02-01", "2025-02-28"]}
+
+
+def test_progress_is_told_each_model_run_within_the_budget(case):
+    """The app's progress bar: one call per model run, counting up, never past the budget."""
+    calls = []
+    spec = {"free": FREE, "periods": PERIODS, "fit": {"max_evals": 6}}
+    out = calibrate(case / "scenario.yaml", case / "meters.csv", case / "map.yaml", spec,
+                    progress=lambda done, budget: calls.append((done, budget)))
+    assert calls and [d for d, _ in calls] == list(range(1, len(calls) + 1))
+    assert all(budget == 6 for _, budget in calls[:-1]) and calls[-1][0] <= 7  # the final cost may take one more
+    assert out.summary["evaluations"] == len([c for c in calls if c[1] == 6])

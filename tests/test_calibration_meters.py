@@ -16,6 +16,7 @@ import yaml
 
 from calibration.cleaning import aggregate, unit_factor
 from calibration.meters import load_meters
+from calibration.screening import SCREENS
 from twin.errors import InputError
 from twin.units import fuels
 
@@ -402,7 +403,7 @@ def test_yangzhong_unmapped_meters_are_an_error(yangzhong, tmp_path):
 def test_yangzhong_daily_largest_twenty(yangzhong, tmp_path):
     path, raw, top = yangzhong
     map_path = _yangzhong_map(tmp_path, top, ignore_unmapped=True, outlier_k=None)
-    data = load_meters(path, map_path, "Asia/Shanghai")
+    data = load_meters(path, map_path, "Asia/Shanghai", keep=SCREENS)  # every reading kept
     assert data.interval == "D" and data.frame.shape == (365, 20)
     assert len(data.report.ignored_meters[str(path)]) == 1434
     np.testing.assert_allclose(data.frame.sum().to_numpy(), top.to_numpy() / 1000, rtol=1e-12)
@@ -416,3 +417,9 @@ def test_yangzhong_daily_largest_twenty(yangzhong, tmp_path):
     assert 0 < sum(outliers.values()) < 0.02 * 365 * 20
     flagged = screened.frame.isna() & data.frame.notna()
     assert data.frame.where(flagged).stack().min() == 1e-3  # the 1-kWh placeholder days
+    counts = screened.report.meters
+    assert counts["e1416"].screened == {"placeholder": 3}  # 1 kWh on three days
+    assert counts["e1310"].duplicate_of == "e1307"  # one series published under two ids
+    assert counts["e1310"].screened["duplicate_series"] == screened.frame["e1307"].notna().sum()
+    assert screened.frame["e1310"].isna().all() and counts["e1310"].kept == 0
+    assert data.report.meters["e1416"].kept_screened == {"placeholder": 3}

@@ -135,6 +135,23 @@ def test_cambridge_b19_gas_with_timer_and_felt_temperature(shared_data):
     assert monthly["cv_rmse"] <= 0.15 and abs(monthly["nmbe"]) <= 0.05, monthly
 
 
+def test_default_learns_b19_and_meets_guideline_14(shared_data):
+    """No free fields: both meters' models learned from January-September (a tuning
+    building); October-December meets Guideline 14 hourly and monthly (the seconds it
+    takes are a benchmark figure: scripts/bench_opendsm.py)."""
+    folder = shared_data / "meters" / "cambridge"
+    spec = _spec(EXAMPLES / "cambridge" / "spec_b19.yaml", folder / "metoffice_bedford_weather_2019.csv")
+    spec = replace(spec, free={})
+    result = calibrate(EXAMPLES / "cambridge" / "scenario.yaml", folder,
+                       EXAMPLES / "cambridge" / "map_b19.yaml", spec)
+    models = result.summary["models"]
+    assert models["b19_gas"]["model"] == "3P heating" and models["b19_el"]["model"] != "mean only"
+    for meter in ("b19_el", "b19_gas"):
+        for interval in ("hourly", "monthly"):
+            stats = _stats(result, meter, "validation", interval)
+            assert stats["standards"]["ashrae14"]["pass"], (meter, interval, stats)
+
+
 def test_worked_examples_say_where_their_data_comes_from_when_it_is_absent(tmp_path, capsys):
     """Without the real data, the worked examples print one line per group and exit 2, no traceback."""
     from calibration.examples.run_all import main

@@ -1,4 +1,5 @@
-"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, yardstick, bench.
+"""The ``park-twin`` command line: validate, run, assess, compare, pathway, mac, report, yardstick, sweep,
+sensitivity, optimise, bench.
 
 Bad input prints one line per problem (file, field, id, expectation) on stderr
 and exits with code 2; nothing is written.
@@ -81,12 +82,41 @@ def _parser() -> argparse.ArgumentParser:
     ])
     for plugin in entry_points(group="park_twin.commands"):  # e.g. calibrate (calibration/)
         plugin.load()(sub)
+    _command(sub, "sweep", "run the cross product of varied inputs (and Monte Carlo draws) on Dask",
+             _sweep, [("file", {"metavar": "FILE"}), *_EXPLORE_ARGS,
+                      ("--vary", {"action": "append", "required": True, "metavar": "FIELD=VALUES",
+                                  "help": "assets[pv_roof].p_dc_mw=4,8,12 | 4:16:4 | normal(8,1); repeatable"}),
+                      ("--seeds", {"type": int, "default": 1, "help": "seeds per combination (failures, weather)"}),
+                      ("--draws", {"type": int, "default": 0, "help": "Monte Carlo draws of the distributions"}),
+                      ("--sample-seed", {"type": int, "help": "seed of the draws (default: the file's)"}),
+                      ("--paired-seeds", {"action": "store_true",
+                                          "help": "draw d runs with seed file+d (instead of crossing --seeds)"})])
+    _command(sub, "optimise", "least-cost sizing that meets the core indicator (differential evolution on Dask)",
+             _optimise, [("file", {"metavar": "FILE"}), *_EXPLORE_ARGS,
+                         ("--size", {"action": "append", "required": True, "metavar": "FIELD=LOW:HIGH[:STEP]"}),
+                         ("--generations", {"type": int, "default": 20}),
+                         ("--population", {"type": int, "default": 6, "help": "per size searched"}),
+                         ("--seed", {"type": int, "default": 0, "help": "seed of the search"})])
+    _command(sub, "sensitivity", "Morris screening or Sobol indices of the core indicator, NPV and cost",
+             _sensitivity, [("file", {"metavar": "FILE"}), *_EXPLORE_ARGS,
+                            ("--vary", {"action": "append", "required": True, "metavar": "FIELD=DISTRIBUTION",
+                                        "help": "e.g. grid.emission_factor.t_co2_per_mwh=uniform(0.4,0.6)"}),
+                            ("--method", {"choices": ["morris", "sobol"], "default": "morris"}),
+                            ("--n", {"type": int, "default": 10, "help": "Morris trajectories or Sobol base samples"})])
     _command(sub, "bench", "time a full-year run against one pvlib ModelChain year", _bench, [
         ("--scenario", {"default": None, "metavar": "FILE"}),
         ("--repeat", {"type": int, "default": 5}),
         ("--scales", {"default": "1,4,16", "help": "park scale factors to time"}),
     ])
     return parser
+
+
+_EXPLORE_ARGS = [
+    ("--out", {"required": True, "metavar": "DIR"}),
+    ("--year", {"type": int, "help": "measures in service and grid factors of YEAR"}),
+    ("--workers", {"type": int, "help": "local Dask workers (default: one per core; 0: this process)"}),
+    ("--scheduler", {"metavar": "ADDRESS", "help": "an existing Dask scheduler, e.g. tcp://host:8786"}),
+]
 
 
 def _command(sub, name: str, help_text: str, handler: Callable, args: list) -> None:
@@ -220,6 +250,46 @@ def _mac(args: argparse.Namespace) -> int:
 
     points = mac_curve(load_scenario(args.file), year=args.year, progress=None if args.json else _progress)
     print(json.dumps([p.to_dict() for p in points]) if args.json else format_mac(points))
+    return 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from twin.explore.output import format_summary, write_sweep
+    from twin.explore.pool import Pool
+    from twin.explore.sweep import plan, sweep
+
+    plan(args.file, args.vary, args.seeds, args.draws, args.sample_seed, args.paired_seeds)  # exit 2 before runs
+    with Pool(args.workers, args.scheduler, bar=True) as pool:
+        s = sweep(args.file, args.vary, args.seeds, args.draws, args.sample_seed, args.year, pool,
+                  paired_seeds=args.paired_seeds)
+    print(format_summary(s))
+    print(f"runs written to {write_sweep(s, args.out)}/runs.parquet")
+    return 0
+
+
+def _optimise(args: argparse.Namespace) -> int:
+    from twin.explore.output import format_optimum, write_optimum
+    from twin.explore.pool import Pool
+
+    with Pool(args.workers, args.scheduler) as pool:
+        from twin.explore.optimise import optimise
+
+        opt = optimise(args.file, args.size, args.year, args.generations, args.population, args.seed, pool,
+                       progress=lambda n, _: _progress(f"{n} plans run"))
+    print(format_optimum(opt))
+    print(f"trials written to {write_optimum(opt, args.out)}/trials.parquet")
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from twin.explore.output import write_sensitivity
+    from twin.explore.pool import Pool
+    from twin.explore.sensitivity import run_sensitivity
+
+    with Pool(args.workers, args.scheduler, bar=True) as pool:
+        s, torn = run_sensitivity(args.file, args.vary, args.method, args.n, args.year, pool)
+    print(s.long().to_string(index=False))
+    print(f"indices written to {write_sensitivity(s, torn, args.out)}/indices.csv")
     return 0
 
 

@@ -107,7 +107,11 @@ def run_group(name: str, cases: Iterator[tuple[str, dict]], out: Path,
         if only and case not in only:
             continue
         started = time.perf_counter()
-        result = calibrate(**kwargs)
+        try:
+            result = calibrate(**kwargs)
+        except InputError as exc:  # e.g. every reading screened (a duplicated series)
+            print(f"  {name}/{case}: not fitted: {exc}", file=sys.stderr)
+            continue
         seconds = time.perf_counter() - started
         result.write(out / name / case, plotlyjs="cdn")
         rows += _rows(case, result, seconds)

@@ -78,6 +78,7 @@ def _province_id(area: str) -> str | None:
     return None if hit.empty else str(hit["province"].iloc[0])
 
 
+@cache  # the tables are read once; an assessment asks for the same few factors hundreds of times
 def _area(basis: str, area: str) -> str:
     """The table's region key: national bases ignore the area; provinces map to their grid."""
     if basis.startswith("national") or basis == "ets_reporting":
@@ -92,6 +93,19 @@ def _area(basis: str, area: str) -> str:
 def _rows(basis: str, region: str, year: int) -> pd.DataFrame:
     t = grid_factors()
     return t[(t["basis"] == basis) & (t["region"] == _area(basis, region)) & (t["year"] == year)]
+
+
+@cache
+def _table_factor(basis: str, region: str, year: int) -> float | None:
+    """The table's factor [tCO2/MWh] for (basis, region, year), None when absent (cached)."""
+    rows = _rows(basis, region, year)
+    return None if rows.empty else float(rows["t_co2_per_mwh"].iloc[0])
+
+
+@cache
+def _known_regions(basis: str) -> tuple[str, ...]:
+    t = grid_factors()
+    return tuple(sorted(set(t.loc[t["basis"] == basis, "region"])))
 
 
 def grid_factor(basis: str, area: str, year: int, *, overrides: Mapping[str, float] | None = None,
@@ -151,8 +165,8 @@ class FactorBook:
             if k in self.overrides:
                 return float(self.overrides[k])
         self._check_area(basis, area, key)
-        rows = _rows(basis, area, self.year)
-        if rows.empty:
+        value = _table_factor(basis, area, self.year)
+        if value is None:
             t = grid_factors()
             years = sorted(t.loc[(t["basis"] == basis) & (t["region"] == key), "year"].astype(int))
             raise self._fail("accounting.factor_year",
@@ -160,11 +174,10 @@ class FactorBook:
                              f"data: {', '.join(map(str, years)) or 'none'} "
                              f"(twin/data/grid_factors.csv), or give an override "
                              f"'grid:{basis}:{key}'", f"{key}:{self.year}")
-        return float(rows["t_co2_per_mwh"].iloc[0])
+        return value
 
     def _check_area(self, basis: str, area: str, key: str) -> None:
-        t = grid_factors()
-        known = sorted(set(t.loc[t["basis"] == basis, "region"]))
+        known = _known_regions(basis)
         if basis == "regional" and key not in known:
             raise self._fail("accounting.grid_area", f"unknown regional grid or province {area!r}; "
                              f"regions: {', '.join(known)}; provinces: "

@@ -13,9 +13,9 @@ from twin.catalog.motors import electricity_factor
 from twin.catalog.sectors import sector_table
 from twin.errors import InputError, Problem
 from twin.network.inputs import TimeAxis, cached, day_types, resolve_path, site_weather, weather_key
-from twin.physics import calendar
+from twin.physics import calendar, learned
 from twin.physics.demand import SHIFT_HOURS, DemandParams, DemandParts, Drivers, demand_parts, profile_parts
-from twin.schema.enterprise import Enterprise
+from twin.schema.enterprise import Enterprise, LearnedLoad
 from twin.schema.scenario import Scenario
 
 
@@ -106,8 +106,10 @@ def _build(sc: Scenario, axis: TimeAxis) -> EnterpriseInputs:
     capacity = capacity_levels(kinds.shape[0], sc.period.year, ents)
     drivers = Drivers(idx.hour.to_numpy(), idx.month.to_numpy(), weather["temp_air_c"].to_numpy(),
                       weather["ghi_w_m2"].to_numpy(), level[day_of_hour], capacity[day_of_hour])
-    parts = demand_parts(drivers, _demand_params(ents, params))
+    demand = _demand_params(ents, params)
+    parts = demand_parts(drivers, demand)
     _apply_profiles(sc, ents, parts, len(idx))
+    _apply_learned(ents, parts, demand, drivers, kinds[day_of_hour], day_of_hour, idx.day_of_week.to_numpy())
     return EnterpriseInputs(parts, level, kinds, capacity, np.array([e.flexible_frac for e in ents], dtype=float))
 
 
@@ -143,6 +145,49 @@ def _apply_profiles(sc: Scenario, ents: list[Enterprise], parts: DemandParts, ho
         shape = read_profile(sc, e.profile, field, e.id, hours)
         parts.el_fixed[:, i] = profile_parts(shape, e.demand.electricity_mwh)
         parts.el_per_level[:, i] = 0.0
+
+
+def _apply_learned(ents: list[Enterprise], parts: DemandParts, p: DemandParams, d: Drivers,
+                   kind_h: np.ndarray, day: np.ndarray, weekday_h: np.ndarray) -> None:
+    """Replace the sector model by the learned models where an enterprise has them.
+
+    ``kind_h``: each hour's day kind [hours, n]; ``day``: its local day of the year (0-based).
+    """
+    day_temp = np.bincount(day, d.temp_air_c) / np.bincount(day)  # local days (23-25 h)
+    for i, e in enumerate(ents):
+        if e.learned is None:
+            continue
+        cal = learned.Calendar(profile_day(weekday_h, kind_h[:, i]), d.hour_of_day, kind_h[:, i],
+                               day_temp[day], d.level_h[:, i], d.capacity_h[:, i])
+        for model, annual, fixed, per_level in (
+                (e.learned.electricity, p.electricity_mwh[i], parts.el_fixed, parts.el_per_level),
+                (e.learned.heat, p.heat_mwh[i], parts.heat_fixed, parts.heat_per_level)):
+            if model is not None:
+                fixed[:, i], per_level[:, i] = learned.hourly_parts(
+                    learned_model(model, p.base_load_frac[i], p.shift_start_h[i], p.shift_end_h[i]),
+                    cal, annual)
+
+
+def profile_day(weekday: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """The weekday whose energy and shape a day takes: a weekend worked takes a Wednesday's,
+    a weekday off a Sunday's (Chinese make-up working days and bridge days)."""
+    out = np.where((kind == "workday") & (weekday >= 5), 2, weekday)
+    return np.where((kind == "weekend") & (weekday < 5), 6, out)
+
+
+def learned_model(m: LearnedLoad, base_load_frac: float, start_h: float, end_h: float) -> learned.LearnedModel:
+    """The physics' view of a learned model; without an hourly shape, the shift pattern's."""
+    if m.hour_shape is None:
+        hour = np.arange(24)
+        row = base_load_frac + (1.0 - base_load_frac) * ((hour >= start_h) & (hour < end_h))
+        shape = np.tile(row / row.sum(), (7, 1))
+    else:
+        shape = np.array(m.hour_shape, dtype=float)
+    festival = m.holiday_mwh if m.spring_festival_mwh is None else m.spring_festival_mwh
+    weather = None if m.weather_hour_shape is None else np.array(m.weather_hour_shape, dtype=float)
+    return learned.LearnedModel(np.array(m.day_mwh, dtype=float), m.holiday_mwh, festival,
+                                m.heating_balance_c, m.heating_mwh_per_k, m.cooling_balance_c,
+                                m.cooling_mwh_per_k, shape, m.reference_mwh, weather)
 
 
 def read_profile(sc: Scenario, rel: str, field: str, item_id: str, hours: int) -> np.ndarray:

@@ -75,6 +75,42 @@ class TemperatureResponse(_Strict):
         return self
 
 
+class LearnedLoad(_Strict):
+    """A demand model learned from a meter (``park-twin calibrate``; twin/physics/learned.py).
+
+    Daily energy from the day's kind and mean air temperature (a change-point model:
+    3P/4P/5P, a zero slope switches its term off), spread over the hours by a time-of-week
+    shape, scaled by the enterprise's annual demand over ``reference_mwh``.
+    """
+
+    day_mwh: list[float] = Field(min_length=7, max_length=7, description="Weather-neutral energy of a Monday .. Sunday at the size of the start of the year [MWh per day]")
+    holiday_mwh: float = Field(ge=0, description="Energy of a holiday or maintenance day [MWh per day]")
+    spring_festival_mwh: float | None = Field(None, ge=0, description="Energy of a Spring Festival shutdown day [MWh per day]; none: holiday_mwh")
+    heating_balance_c: float = Field(15.0, ge=-10, le=30, description="Daily mean temperature below which the heating slope applies [degC]")
+    heating_mwh_per_k: float = Field(0.0, ge=0, description="Extra energy per K-day below the heating balance point [MWh per K-day]")
+    cooling_balance_c: float = Field(22.0, ge=-10, le=40, description="Daily mean temperature above which the cooling slope applies [degC]")
+    cooling_mwh_per_k: float = Field(0.0, ge=0, description="Extra energy per K-day above the cooling balance point [MWh per K-day]")
+    hour_shape: list[list[float]] | None = Field(None, description="7 x 24 shares of each weekday's energy per local hour (rows sum to 1; holidays take Sunday's); none: the shift pattern's shape")
+    weather_hour_shape: list[list[float]] | None = Field(None, description="7 x 24 shares of the weather term's daily energy per local hour (a boiler timer, afternoon cooling); none: hour_shape")
+    reference_mwh: float = Field(gt=0, description="The model's annual total in the year it was learned [MWh]: the annual demand scales the model by demand / reference_mwh")
+
+    @model_validator(mode="after")
+    def _shape(self) -> LearnedLoad:
+        for name in ("hour_shape", "weather_hour_shape"):
+            shape = getattr(self, name)
+            if shape is not None and (len(shape) != 7 or any(
+                    len(row) != 24 or min(row) < 0 or abs(sum(row) - 1) > 1e-3 for row in shape)):
+                raise ValueError(f"{name} must be 7 rows of 24 shares >= 0 summing to 1")
+        return self
+
+
+class LearnedDemand(_Strict):
+    """Learned models replacing the sector shape of an enterprise's electricity and heat."""
+
+    electricity: LearnedLoad | None = Field(None, description="Model of the electricity draw")
+    heat: LearnedLoad | None = Field(None, description="Model of the heat draw")
+
+
 class MotorSystems(_Strict):
     """Motors and compressed air: upgrading their class scales the electricity they use."""
 
@@ -134,6 +170,7 @@ class Enterprise(_Strict):
     base_load_frac: float | None = Field(None, ge=0, le=1, description="Load outside production as a fraction of production load [0-1]")
     calendar: Calendar = Field(default_factory=Calendar)
     temperature: TemperatureResponse = Field(default_factory=TemperatureResponse)
+    learned: LearnedDemand | None = Field(None, description="Demand models learned from meters (calibration), replacing the sector shape and temperature response")
     @model_validator(mode="after")
     def _shift_hours(self) -> Enterprise:
         check_hours("shift_hours", self.shift_hours)

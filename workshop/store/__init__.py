@@ -1,0 +1,1 @@
+"""The workshop's database: SQLAlchemy models, Alembic migrations, and the operations on them."""
