@@ -40,7 +40,7 @@ from calibration.outputs import CalibrationResult, build_result
 from calibration.pv_screening import screen_pv
 from calibration.setup import FitProblem, prepare
 from calibration.spec import CalibrationSpec, Periods, load_spec, spec_from_dict
-from twin.errors import InputError
+from twin.errors import InputError, Problem
 
 DIFF_STEP = 1e-3  # forward-difference step on fields scaled to 0-1
 ROUND_FTOL = 1e-6  # a round improving the cost by less (relative) ends the alternation
@@ -62,6 +62,11 @@ class Objective:
         native = problem.window(self.first, self.last)
         self.measured, _ = paired(native, native, problem.native, problem.interval)
         self.native = native
+        empty = [m for m, c in self.measured.items() if not c.notna().any()]
+        if empty:  # e.g. every reading screened out as a copy of another meter's series
+            raise InputError([Problem(problem.source, f"meters.{m}", "no readings left in the calibration period "
+                                      "after screening (see the cleaning report); fix the data or keep them "
+                                      "with the spec's keep:", m) for m in empty])
         self.mean = {m: float(c.mean()) for m, c in self.measured.items()}
         self.scale = {m: self.mean[m] * np.sqrt(c.notna().sum()) for m, c in self.measured.items()}
         self.bias_weight = problem.spec.fit.bias_weight

@@ -29,8 +29,9 @@ SHARED = ROOT.parent / "shared" / "data" / "meters" / "cambridge"
 # (the project's own Yangzhong file, 1,454 firms a day for a year, is 2.2 MB gzipped); text files
 # are small, so their limits stay small (a bounded YAML read, docs/security.md).
 KINDS = {"scenario": ["yaml", "yml"], "meters": ["csv", "gz"], "mapping": ["yaml", "yml"],
-         "spec": ["yaml", "yml"]}
-LIMITS_MB = {"scenario": 0.25, "meters": 25, "mapping": 0.25, "spec": 0.25}
+         "spec": ["yaml", "yml"], "weather": ["csv", "epw"]}
+LIMITS_MB = {"scenario": 0.25, "meters": 25, "mapping": 0.25, "spec": 0.25, "weather": 10}
+SEVERAL = {"meters"}  # kinds that take several files (the mapping names each meter's file)
 REQUIRED = ("scenario", "meters", "mapping")
 
 
@@ -86,18 +87,23 @@ def _example_choice(lang: str) -> str | None:
     return choice or None
 
 
-def _uploads(lang: str) -> dict[str, tuple[str, bytes]]:
-    """Scenario, meters, mapping and (optional) spec uploaded by the user, each within its limit."""
+def _uploads(lang: str) -> dict:
+    """Scenario, meter files, mapping, (optional) spec and weather uploaded by the user, each within its limit."""
     cols = st.columns(len(KINDS))
-    files = {}
+    files: dict = {}
     for col, (kind, types) in zip(cols, KINDS.items(), strict=True):
         limit = LIMITS_MB[kind]
-        upload = col.file_uploader(t(f"ui.calib_{kind}", lang), type=types, key=f"calib_{kind}",
-                                   help=t("ui.calib_limit", lang, mb=limit), max_upload_size=int(math.ceil(limit)))
-        if upload is not None and upload.size <= limit * 2**20:
-            files[kind] = (upload.name, upload.getvalue())
-        elif upload is not None:
-            col.error(t("ui.calib_too_big", lang, mb=limit))
+        uploads = col.file_uploader(t(f"ui.calib_{kind}", lang), type=types, key=f"calib_{kind}",
+                                    accept_multiple_files=kind in SEVERAL, max_upload_size=int(math.ceil(limit)),
+                                    help=t("ui.calib_limit", lang, mb=limit))
+        taken = []
+        for upload in uploads if isinstance(uploads, list) else [uploads] if uploads is not None else []:
+            if upload.size <= limit * 2**20:
+                taken.append((upload.name, upload.getvalue()))
+            else:
+                col.error(t("ui.calib_too_big", lang, mb=limit))
+        if taken:
+            files[kind] = taken if kind in SEVERAL else taken[0]
     return files
 
 

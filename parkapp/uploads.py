@@ -19,7 +19,8 @@ from pathlib import Path
 from calibration.fit import CalibrationResult, calibrate
 from twin.errors import InputError
 
-KINDS = ("scenario", "meters", "mapping", "spec")
+KINDS = ("scenario", "meters", "mapping", "spec", "weather")
+Upload = tuple[str, bytes]  # (file name as uploaded, content)
 
 
 def safe_name(name: str) -> str:
@@ -27,8 +28,11 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.\-]", "_", Path(name).name)[:80].lstrip(".") or "upload"
 
 
-def calibrate_uploads(files: dict[str, tuple[str, bytes]], progress=None) -> CalibrationResult:
+def calibrate_uploads(files: dict[str, Upload | list[Upload]], progress=None) -> CalibrationResult:
     """Calibrate uploaded files: ``{kind: (name as uploaded, content)}`` for :data:`KINDS`.
+
+    ``meters`` may be a list of files (the mapping names each ``meters.<id>.file``); a
+    ``weather`` file is written beside the spec, whose ``weather.path`` names it.
 
     Raises
     ------
@@ -37,15 +41,18 @@ def calibrate_uploads(files: dict[str, tuple[str, bytes]], progress=None) -> Cal
     """
     with tempfile.TemporaryDirectory(prefix="calibration-") as tmp:
         folder = Path(tmp)
-        paths, shown = {}, {}
-        for kind, (name, data) in files.items():
-            fixed = f"{kind}{Path(name).suffix.lower()}" if kind != "meters" else safe_name(name)
-            paths[kind] = folder / fixed
-            paths[kind].write_bytes(data)
-            shown[str(paths[kind])] = Path(name).name or kind
+        paths: dict[str, list[Path]] = {}
+        shown = {}
+        for kind, items in files.items():
+            for name, data in items if isinstance(items, list) else [items]:
+                target = _target(folder, kind, name)
+                target.write_bytes(data)
+                shown[str(target)] = Path(name).name or kind
+                paths.setdefault(kind, []).append(target)
+        meters = paths["meters"][0] if len(paths["meters"]) == 1 else folder / "meters"
         clean = _cleaner(shown, folder)
         try:
-            result = calibrate(paths["scenario"], paths["meters"], paths["mapping"], paths.get("spec"),
+            result = calibrate(paths["scenario"][0], meters, paths["mapping"][0], paths.get("spec", [None])[0],
                                progress=progress)
         except InputError as exc:
             raise InputError([dataclasses.replace(p, file=clean(p.file), field=clean(p.field),
@@ -54,6 +61,17 @@ def calibrate_uploads(files: dict[str, tuple[str, bytes]], progress=None) -> Cal
     result.scenario_path = clean(result.scenario_path)
     result.metrics = json.loads(clean(json.dumps(result.metrics)))
     return result
+
+
+def _target(folder: Path, kind: str, name: str) -> Path:
+    """Where an upload is written: meter files in ``meters/`` under their (safe) names, so the
+    mapping finds them; a weather file beside the spec; the rest under fixed names."""
+    if kind == "meters":
+        (folder / "meters").mkdir(exist_ok=True)
+        return folder / "meters" / safe_name(name)
+    if kind == "weather":
+        return folder / safe_name(name)
+    return folder / f"{kind}{Path(name).suffix.lower()}"
 
 
 def _cleaner(shown: dict[str, str], folder: Path) -> Callable[[str], str]:

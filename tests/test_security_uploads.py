@@ -185,3 +185,43 @@ def test_a_self_referencing_alias_and_deep_nesting_are_refused():
 def test_anchors_and_merge_keys_of_a_real_file_still_load():
     doc = parse_yaml("p: &P {a: 1, b: 2}\nq: {<<: *P, b: 3}\n", "ok.yaml")
     assert doc == {"p": {"a": 1, "b": 2}, "q": {"a": 1, "b": 3}}
+
+
+def test_several_meter_files_and_a_weather_upload_calibrate(server):
+    """The Calibration page's uploads: two meter files named by the mapping, and a measured
+    weather file named by the spec, all inside the private folder, which is gone afterwards."""
+    _, temp_root = server
+    scen = {**scenario(), "enterprises": [*scenario()["enterprises"],
+                                          {"id": "f2", "sector": "machinery", "heat_bus": None,
+                                           "demand": {"electricity_mwh": 500.0}}]}
+    second = meters_csv().decode().replace("f1_el", "f2_el").replace(",1", ",2").encode()  # its own series
+    doc = {"timezone": "Asia/Shanghai", "meters": {
+        "f1_el": {"target": "enterprise.f1.electricity", "unit": "kWh", "file": "a.csv"},
+        "f2_el": {"target": "enterprise.f2.electricity", "unit": "kWh", "file": "b.csv"}}}
+    hours = [f"{day} {h:02d}:00" for day in ["2024-12-31", *(f"2025-01-{d:02d}" for d in range(1, 32)), "2025-02-01"]
+             for h in range(24)]
+    weather = ("timestamp,t\n" + "\n".join(f"{s},5.0" for s in hours) + "\n").encode()
+    spec = {**SPEC, "weather": {**WEATHER, "path": "bedford.csv"}}
+    files = {"scenario": ("my park.yaml", yaml.safe_dump(scen).encode()),
+             "meters": [("a.csv", meters_csv()), ("b.csv", second)],
+             "mapping": ("my map.yaml", yaml.safe_dump(doc).encode()),
+             "spec": ("my spec.yaml", yaml.safe_dump(spec).encode()),
+             "weather": ("bedford.csv", weather)}
+    result = uploads.calibrate_uploads(files)
+    assert set(result.metrics["meters"]) == {"f1_el", "f2_el"}
+    assert list(temp_root.iterdir()) == []
+
+
+def test_a_meter_with_every_reading_screened_is_one_clear_problem(server):
+    """A meter whose series copies another's loses its readings to screening: say so, no traceback."""
+    scen = {**scenario(), "enterprises": [*scenario()["enterprises"],
+                                          {"id": "f2", "sector": "machinery", "heat_bus": None,
+                                           "demand": {"electricity_mwh": 500.0}}]}
+    doc = {"timezone": "Asia/Shanghai", "meters": {
+        "f1_el": {"target": "enterprise.f1.electricity", "unit": "kWh", "file": "a.csv"},
+        "f2_el": {"target": "enterprise.f2.electricity", "unit": "kWh", "file": "b.csv"}}}
+    files = {"scenario": ("my park.yaml", yaml.safe_dump(scen).encode()),
+             "meters": [("a.csv", meters_csv()), ("b.csv", meters_csv().decode().replace("f1_el", "f2_el").encode())],
+             "mapping": ("my map.yaml", yaml.safe_dump(doc).encode()), "spec": ("my spec.yaml", yaml.safe_dump(SPEC).encode())}
+    with pytest.raises(InputError, match="f2_el.*no readings left"):
+        uploads.calibrate_uploads(files)
