@@ -71,7 +71,7 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
     sc = load_scenario(scenario_path)
     data = _select(load_meters(meters_path, map_path, sc.site.timezone, spec.keep), spec)
     targets = resolve_targets(sc, data.mapping)
-    raw = _pinned(sc, sc.model_dump(mode="json"))
+    raw = _pinned(sc, sc.model_dump(mode="json"), weather_given=spec.weather is not None)
     measured, native = _native(data)
     interval = _interval(spec, native)
     periods = _periods(periods or spec.periods, measured, sc, spec.source)
@@ -88,15 +88,17 @@ def prepare(scenario_path: str | Path, meters_path: str | Path, map_path: str | 
     return problem
 
 
-def _pinned(sc: Scenario, raw: dict) -> dict:
+def _pinned(sc: Scenario, raw: dict, weather_given: bool = False) -> dict:
     """``raw`` with the scenario's weather and profile files resolved now, inside its folder.
 
     The fit validates changed copies with ``allow_outside`` (the measured weather it writes
     lies in a temporary folder), so the scenario's own files are checked here, once, as the
-    scenario was loaded: a path outside its folder is refused before any fitting.
+    scenario was loaded: a path outside its folder is refused before any fitting. Where the
+    spec gives measured weather (``weather_given``), it replaces the scenario's, which is then
+    never read.
     """
     weather = sc.site.weather
-    if weather.source != "synthetic":
+    if weather.source != "synthetic" and not weather_given:
         raw["site"]["weather"]["path"] = str(resolve_path(sc, weather.path, "site.weather.path"))
     for ent, item in zip(sc.enterprises, raw["enterprises"], strict=True):
         if ent.profile:

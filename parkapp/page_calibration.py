@@ -102,8 +102,9 @@ def _uploads(lang: str) -> dict:
                 taken.append((upload.name, upload.getvalue()))
             else:
                 col.error(t("ui.calib_too_big", lang, mb=limit))
+        taken = list(dict(taken).items())  # a file uploaded again under the same name replaces the earlier one
         if taken:
-            files[kind] = taken if kind in SEVERAL else taken[0]
+            files[kind] = taken if kind in SEVERAL else taken[-1]
     return files
 
 

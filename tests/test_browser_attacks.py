@@ -130,7 +130,7 @@ def _calibrate(page, files: dict[str, tuple[str, bytes]], expected: str) -> str:
     for i, kind in enumerate(("scenario", "meters", "mapping", "spec")):
         if kind in files:
             uploaders.nth(i).locator("input[type=file]").set_input_files(_file(*files[kind]))
-            uploaders.nth(i).get_by_text(files[kind][0]).wait_for(timeout=120_000)
+            uploaders.nth(i).get_by_text(files[kind][0]).first.wait_for(timeout=120_000)  # meters: several files
             _idle(page)
     page.get_by_role("button", name="Calibrate").click()
     _idle(page)
