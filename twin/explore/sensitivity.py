@@ -46,14 +46,8 @@ def sobol(dists: dict, evaluate: Evaluate, outputs: Sequence[str], n: int = 64, 
     problem = _problem(dists)
     unit = sobol_sample.sample(problem, n, calc_second_order=True, seed=seed)
     runs = _runs(dists, unit, evaluate)
-    out = {}
-    for y in outputs:
-        values = runs[y].to_numpy(dtype=float)
-        if np.isnan(values).any():
-            out[y] = _empty(dists, ["S1", "S1_conf", "ST", "ST_conf"])
-            continue
-        si = sobol_analyze.analyze(problem, values, calc_second_order=True, seed=seed)
-        out[y] = pd.DataFrame({k: si[k] for k in ("S1", "S1_conf", "ST", "ST_conf")}, index=list(dists))
+    out = _per_output(dists, runs, outputs, ["S1", "S1_conf", "ST", "ST_conf"],
+                      lambda values: sobol_analyze.analyze(problem, values, calc_second_order=True, seed=seed))
     return Sensitivity("sobol", out, runs)
 
 
@@ -63,16 +57,24 @@ def morris(dists: dict, evaluate: Evaluate, outputs: Sequence[str], trajectories
     problem = _problem(dists)
     unit = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     runs = _runs(dists, unit, evaluate)
+    # effects per step of the inputs' quantile (unit) scale: comparable across units
+    out = _per_output(dists, runs, outputs, ["mu", "mu_star", "sigma", "mu_star_conf"],
+                      lambda values: morris_analyze.analyze(problem, unit, values, num_levels=levels, seed=seed))
+    return Sensitivity("morris", out, runs)
+
+
+def _per_output(dists: dict, runs: pd.DataFrame, outputs: Sequence[str], columns: list[str],
+                analyze: Callable[[np.ndarray], dict]) -> dict[str, pd.DataFrame]:
+    """One index table per output; blank where a run of that output failed (NaN)."""
     out = {}
     for y in outputs:
         values = runs[y].to_numpy(dtype=float)
         if np.isnan(values).any():
-            out[y] = _empty(dists, ["mu", "mu_star", "sigma", "mu_star_conf"])
+            out[y] = _empty(dists, columns)
             continue
-        # effects per step of the inputs' quantile (unit) scale: comparable across units
-        si = morris_analyze.analyze(problem, unit, values, num_levels=levels, seed=seed)
-        out[y] = pd.DataFrame({k: si[k] for k in ("mu", "mu_star", "sigma", "mu_star_conf")}, index=list(dists))
-    return Sensitivity("morris", out, runs)
+        si = analyze(values)
+        out[y] = pd.DataFrame({k: si[k] for k in columns}, index=list(dists))
+    return out
 
 
 def tornado(dists: dict, evaluate: Evaluate, outputs: Sequence[str], low_q: float = 0.1,
