@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,43 +73,55 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 45.0) -> No
     raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The app served by ``streamlit run`` on a free loopback port."""
+@contextmanager
+def serve_app(log=subprocess.DEVNULL) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``streamlit run app.py`` on a free loopback port: its URL and process, stopped afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("w", encoding="utf-8")
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
     try:
         _wait_healthy(url, proc)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        log.close()
+
+
+@contextmanager
+def chromium_context(prefix: str):
+    """A persistent context of the system Chromium (fresh profile, no background networking)."""
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix=prefix)
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS, viewport=VIEWPORT)
+        try:
+            yield context
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The app served by ``streamlit run`` on a free loopback port."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / "streamlit.log").open("w", encoding="utf-8") as log, serve_app(log) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
 def page(server):
     """A Chromium page (system browser, fresh profile, no background networking)."""
-    from playwright.sync_api import sync_playwright
-
-    profile = tempfile.mkdtemp(prefix="parktwin-chromium-")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS, viewport=VIEWPORT)
-        try:
-            yield context.pages[0] if context.pages else context.new_page()
-        finally:
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    with chromium_context("parktwin-chromium-") as context:
+        yield context.pages[0] if context.pages else context.new_page()
 
 
 def _shot(page, name: str, readme: bool = False) -> None:

@@ -9,11 +9,7 @@ Chromium, loopback only); skips where Chromium or playwright is absent.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
-import tempfile
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT
-from test_browser import CHROMIUM, FLAGS, VIEWPORT, _free_port, _missing, _no_traceback, _wait_healthy
+from test_browser import _missing, _no_traceback, chromium_context, serve_app
 from test_security_uploads import BOMB, SPEC, WEATHER, mapping, meters_csv, scenario
 
 pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
@@ -34,37 +30,14 @@ LEAKS = ("PRETTY_NAME", "root:x:", "VERSION_ID", "calibration-", "/tmp/")
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[str, subprocess.Popen]]:
     """The app on a free loopback port, and its process (to read its memory)."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ})
-    try:
-        _wait_healthy(url, proc)
-        yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serve_app() as served_app:
+        yield served_app
 
 
 @pytest.fixture(scope="module")
 def context(served):
-    from playwright.sync_api import sync_playwright
-
-    profile = tempfile.mkdtemp(prefix="parktwin-attacks-")
-    with sync_playwright() as pw:
-        ctx = pw.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS, viewport=VIEWPORT)
-        try:
-            yield ctx
-        finally:
-            ctx.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    with chromium_context("parktwin-attacks-") as ctx:
+        yield ctx
 
 
 def _open(context, url: str, page_label: str):
