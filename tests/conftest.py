@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,33 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# under mutmut the tests run from a copy in <repo>/mutants; the real data sits beside the repo
+SHARED_DATA = (ROOT.parent if ROOT.name == "mutants" else ROOT).parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fresh_caches_under_mutmut():
+    """Empty the twin's in-memory caches when mutmut runs a mutant.
+
+    mutmut forks each mutant from a process that has already run the tests, so a
+    cached result (calendar blocks, PV and weather inputs, factor tables) would be
+    served without ever calling the mutated function, and the mutant would
+    "survive" untested.
+    """
+    if "MUTANT_UNDER_TEST" in os.environ:
+        _clear_caches()
+
+
+def _clear_caches() -> None:
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] not in ("twin", "calibration"):
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+    inputs = sys.modules.get("twin.network.inputs")
+    if inputs is not None:
+        inputs._CACHE.clear()
 
 
 @pytest.fixture(scope="session")

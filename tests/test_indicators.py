@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 
 import pytest
+from conftest import ROOT
 
 from twin.accounts.indicators import (
     ProductEnergy,
@@ -14,6 +16,7 @@ from twin.accounts.indicators import (
     direct_green_share,
     energy_consumption,
     indicator_co2_t,
+    product_energy_indicator,
     races_assessment,
     races_score,
     resource_indicators,
@@ -180,3 +183,120 @@ def test_core_indicator_inputs_override_and_file():
     assert core_indicator(1.0, 0.0).value is None
     with pytest.raises(InputError, match="park.yaml"):
         threshold("no_such_indicator", file="park.yaml")
+
+
+# Round 3 of mutation testing: what the panel and the error show, the edges of each branch.
+def _csv_rows() -> list[dict]:
+    """The thresholds file read with the csv module, independently of the twin's reader."""
+    with (ROOT / "twin" / "data" / "indicator_thresholds.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_unknown_indicator_error_names_file_field_id_and_the_known_keys():
+    with pytest.raises(InputError) as err:
+        threshold("happiness", file="park.yaml")
+    (problem,) = err.value.problems
+    known = ", ".join(dict.fromkeys(row["key"] for row in _csv_rows()))
+    assert (problem.file, problem.field, problem.id) == ("park.yaml", "indicators.thresholds", "happiness")
+    assert problem.message == f"unknown indicator 'happiness'; known: {known}"
+
+
+@pytest.mark.parametrize("row", _csv_rows(), ids=lambda row: f"{row['key']}-{row['size_min_tce']}")
+def test_threshold_carries_the_row_of_the_file(row):
+    energy = float(row["size_min_tce"]) if row["size_min_tce"] else None
+    th = threshold(row["key"], energy)
+    value = float(row["threshold"]) if row["threshold"] else None
+    assert (th.key, th.name_zh, th.comparison, th.value, th.unit, th.source) == (
+        row["key"], row["name_zh"], row["comparison"], value, row["unit"], row["source"])
+
+
+def test_an_override_says_so_and_keeps_the_name_and_unit():
+    th = threshold("water_reuse", overrides={"water_reuse": 0.95, "other": 1.0})
+    assert (th.value, th.source, th.name_zh, th.unit) == (0.95, "scenario override", "工业用水重复利用率", "frac")
+
+
+def test_pass_exactly_at_the_threshold_and_fail_just_beyond():
+    at = core_indicator(60_000.0, 300_000.0, overrides={"carbon_per_energy": 0.2})  # <=: 0.2 passes
+    above = core_indicator(60_000.0, 300_000.0, overrides={"carbon_per_energy": 0.2 - 1e-9})
+    assert (at.passed, above.passed) == (True, False)
+    water = ResourceActivity(water_fresh_m3=100.0, water_repeated_m3=900.0)  # >=: 0.9 passes
+    assert resource_indicators(water, {"water_reuse": 0.9})[2].passed is True
+    assert resource_indicators(water, {"water_reuse": 0.9 + 1e-9})[2].passed is False
+
+
+def test_core_indicator_result_carries_name_unit_and_comparison():
+    res = core_indicator(50_000.0, 300_000.0)
+    assert (res.key, res.name_zh, res.unit, res.comparison, res.note) == (
+        "carbon_per_energy", "单位能耗碳排放", "t_co2_per_tce", "<=", "")
+    d = res.to_dict()
+    assert d == {"key": "carbon_per_energy", "name_zh": "单位能耗碳排放", "value": pytest.approx(1 / 6),
+                 "unit": "t_co2_per_tce", "threshold": 0.2, "comparison": "<=", "passed": True,
+                 "inputs": {"co2_t": 50_000.0, "energy_tce": 300_000.0}, "note": ""}
+    assert type(d["inputs"]) is dict
+
+
+def test_every_energy_line_by_name():
+    park = dataclasses.replace(TWO, exported_fuel_fired_mwh=300.0)
+    lines = energy_consumption(park, BOOK).lines_tce
+    want = {"fuel:coal": 1_500 * 0.7143, "fuel:natural_gas": 1e6 * 0.00133, "fuel:biomass": 200 * 0.5459,
+            "electricity:grid": 14_000 * 0.1229, "electricity:inpark_renewable": 2_000 * 0.1229,
+            "electricity:direct_green": 1_000 * 0.1229, "heat:bought": 800 * 0.12283,
+            "electricity:exported_fuel_fired": -300 * 0.1229}
+    assert lines == pytest.approx(want) and set(lines) == set(want)
+
+
+def test_certificates_beyond_the_grid_left_after_trades_count_only_up_to_it():
+    firm = EnterpriseActivity("f", grid_electricity_mwh=1_000.0, green_trade_mwh=600.0, certificates_mwh=900.0)
+    park = ParkActivity((firm,))
+    res = clean_energy_share(park, energy_consumption(park, BOOK), BOOK)
+    assert res.inputs["certificates_tce"] == pytest.approx(400 * 0.1229)  # 1,000 - 600 left for certificates
+    assert res.inputs["green_trade_tce"] == pytest.approx(600 * 0.1229)
+    assert res.inputs["natural_gas_tce"] == 0.0 and res.inputs["biomass_tce"] == 0.0  # no gas, no biomass
+    assert res.value == pytest.approx(1.0)
+
+
+def test_shares_of_a_park_that_uses_no_energy_are_none():
+    park = ParkActivity((EnterpriseActivity("idle"),))
+    clean = clean_energy_share(park, energy_consumption(park, BOOK), BOOK)
+    assert clean.value is None and clean.passed is None and clean.inputs["energy_tce"] == 0
+    green = direct_green_share(park)
+    assert (green.value, green.passed, green.inputs) == (None, None, {"green_mwh": 0.0, "electricity_mwh": 0.0})
+
+
+@pytest.mark.parametrize("activity", [
+    ResourceActivity(solid_waste_generated_t=0.0, solid_waste_utilised_t=0.0),      # nothing generated
+    ResourceActivity(solid_waste_generated_t=-5.0, solid_waste_utilised_t=1.0),     # a negative total
+    ResourceActivity(solid_waste_generated_t=100.0),                                # utilised unknown
+])
+def test_a_ratio_without_a_positive_denominator_is_no_data(activity):
+    waste = resource_indicators(activity)[0]
+    assert (waste.value, waste.passed, waste.inputs, waste.note) == (None, None, {}, "no data")
+    assert waste.threshold == 0.8  # the threshold is still shown
+
+
+def test_water_reuse_needs_both_volumes_and_legacy_waste_counts():
+    only_fresh = resource_indicators(ResourceActivity(water_fresh_m3=100.0))[2]
+    assert only_fresh.value is None and only_fresh.note == "no data"
+    only_repeated = resource_indicators(ResourceActivity(water_repeated_m3=100.0))[2]
+    assert only_repeated.value is None
+    waste = resource_indicators(ResourceActivity(solid_waste_generated_t=300.0, solid_waste_utilised_t=300.0,
+                                                 solid_waste_legacy_t=100.0))[0]
+    assert waste.value == pytest.approx(0.75)
+
+
+def test_product_energy_skips_products_without_output_or_limit():
+    products = (ProductEnergy("idle", 10.0, 0.0, 0.1), ProductEnergy("unlisted", 10.0, 100.0, 0.0),
+                ProductEnergy("cement", 9.0, 100.0, 0.1), ProductEnergy("glass", 8.0, 100.0, 0.1))
+    res = product_energy_indicator(products)
+    assert res.inputs == {"cement_ratio": pytest.approx(0.9), "glass_ratio": pytest.approx(0.8)}
+    assert (res.value, res.passed, res.key) == (pytest.approx(0.9), True, "product_energy_vs_grade2")
+    none = product_energy_indicator(products[:2], overrides={"product_energy_vs_grade2": 0.5})
+    assert (none.value, none.inputs, none.note, none.threshold) == (None, {}, "no data", 0.5)
+
+
+def test_races_shortage_factor_is_the_files():
+    factor = next(float(r["threshold"]) for r in _csv_rows() if r["key"] == "races_shortage_factor")
+    assert races_score(40.0, 100.0) == pytest.approx(0.4 * factor)
+    assert races_score(40.0, 100.0, 2.0) == pytest.approx(0.8 * factor)
+    assert races_assessment({"heat": (40.0, 100.0)}) == {"heat": pytest.approx(0.4 * factor)}
+    assert races_assessment({"heat": (40.0, 100.0)}, 3.0) == {"heat": pytest.approx(1.2 * factor)}
