@@ -37,7 +37,7 @@ MUTANTS ?=
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
 	$(BIN)/mutmut run $(MUTANTS)
-	$(BIN)/mutmut results
+	$(BIN)/python scripts/mutation_report.py --out docs/mutation.md
 
 # Refresh the README's screenshots from the running app (needs Debian's chromium)
 screenshots: $(STAMP)

@@ -1,0 +1,52 @@
+"""The mutation report (scripts/mutation_report.py): scores counted by hand on a small result list."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from conftest import ROOT
+
+RESULTS = """\
+    twin.physics.wind.x_power_curve__mutmut_1: killed
+    twin.physics.wind.x_power_curve__mutmut_2: survived
+    twin.physics.wind.x_power_curve__mutmut_3: timeout
+    twin.physics.wind.x_hub_wind_speed__mutmut_1: no tests
+    twin.kernel.agents.ccus.xǁCCUSOperatorǁplan_day__mutmut_4: killed
+    twin.kernel.agents.ccus.xǁCCUSOperatorǁplan_day__mutmut_5: not checked
+    calibration.metrics.x_r2__mutmut_8: survived
+"""
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("mutation_report", ROOT / "scripts" / "mutation_report.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_module_and_package_of_a_mutant():
+    m = _script()
+    assert m.module_of("twin.kernel.agents.ccus.xǁCCUSOperatorǁplan_day__mutmut_4") == "twin.kernel.agents.ccus"
+    assert m.package_of("twin.kernel.agents.ccus") == "twin.kernel"
+    assert m.package_of("calibration.metrics") == "calibration.metrics"
+    with pytest.raises(ValueError, match="not a mutmut mutant"):
+        m.module_of("twin.physics.wind")
+
+
+def test_scores_count_timeouts_as_killed_and_untested_as_not():
+    m = _script()
+    md = m.report(m.parse(RESULTS), {"calibration.metrics.x_r2__mutmut_8": "NaN either way"})
+    # wind: 4 mutants, killed 2 (killed + timeout) of 4 checked
+    assert "| twin.physics.wind | 4 | 2 | 1 | 1 | 0 | 50.0% |" in md
+    # kernel: 1 killed of 1 checked; the unchecked one is not in the score
+    assert "| twin.kernel | 2 | 1 | 0 | 0 | 1 | 100.0% |" in md
+    assert "| **all** | 7 | 3 | 2 | 1 | 1 | 50.0% |" in md  # 3 killed of 6 checked
+    assert "## Survivors (3: 1 explained as equivalent, 2 not yet)" in md
+    assert "| `calibration.metrics.x_r2__mutmut_8` | survived | NaN either way |" in md
+    assert "| `twin.physics.wind.x_hub_wind_speed__mutmut_1` | no tests | unexplained |" in md
+
+
+def test_every_recorded_equivalent_names_a_mutant_and_a_reason():
+    for name, reason in _script().equivalents().items():
+        assert "__mutmut_" in name and reason.strip(), name
