@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import random
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -68,7 +69,59 @@ def _row(name: str, counts: Counter) -> str:
             f"{counts['not checked']} | {score} |")
 
 
-def report(status: dict[str, str], reasons: dict[str, str]) -> str:
+Sample = dict[str, tuple[str, int]]  # mutant -> (module, unchecked mutants it was drawn from)
+
+
+def read_sample(path: Path) -> Sample:
+    """The sample drawn by ``--draw``: mutant -> (module, size of the stratum it stands for)."""
+    with path.open(encoding="utf-8") as f:
+        return {r["mutant"]: (r["module"], int(r["unchecked"])) for r in csv.DictReader(f)}
+
+
+def estimate(status: dict[str, str], sample: Sample, group=lambda module: module) -> dict[str, tuple]:
+    """Estimated killed share per group: (mutants, census, sampled, score, half-width of 95 %).
+
+    Each module is two strata: the mutants checked in the (cheapest-first) full run, counted
+    whole, and the rest, estimated from a simple random sample with the finite-population
+    correction. ``group`` maps a module to the row it is added to.
+    """
+    acc: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0.0, 0.0])
+    strata: dict[str, tuple[int, list[bool]]] = {}
+    for name, s in status.items():
+        if name in sample:
+            module, size = sample[name]
+            if s != "not checked":
+                strata.setdefault(module, (size, []))[1].append(s in KILLED)
+        elif s not in ("not checked", "skipped"):
+            a = acc[group(module_of(name))]
+            a[0] += 1
+            a[1] += 1
+            a[3] += s in KILLED
+    for module, (size, kills) in strata.items():
+        n, p = len(kills), sum(kills) / len(kills)
+        var = size**2 * p * (1 - p) / max(n - 1, 1) * (1 - n / size)
+        a = acc[group(module)]
+        a[0] += size
+        a[2] += n
+        a[3] += size * p
+        a[4] += var
+    return {g: (int(a[0]), int(a[1]), int(a[2]), a[3] / a[0], 1.96 * a[4] ** 0.5 / a[0])
+            for g, a in acc.items() if a[0]}
+
+
+def _estimate_lines(status: dict[str, str], sample: Sample) -> list[str]:
+    rows = estimate(status, sample, package_of)
+    total = estimate(status, sample, lambda m: "**all**")
+    lines = ["", "## Estimated over every mutant (census + random sample)", "",
+             "| | mutants | checked in the full run | random sample of the rest | score | 95 % interval |",
+             "|---|---|---|---|---|---|"]
+    for g, (n, census, sampled, score, half) in [*sorted(rows.items()), *total.items()]:
+        lines.append(f"| {g} | {n} | {census} | {sampled} | {score:.1%} | "
+                     f"{score - half:.1%} – {min(score + half, 1):.1%} |")
+    return lines
+
+
+def report(status: dict[str, str], reasons: dict[str, str], sample: Sample | None = None) -> str:
     """The Markdown report: scores per package and module, then the survivors."""
     by_module: dict[str, Counter] = defaultdict(Counter)
     for name, s in status.items():
@@ -83,6 +136,8 @@ def report(status: dict[str, str], reasons: dict[str, str]) -> str:
              "## By package", "", *head]
     lines += [_row(p, by_package[p]) for p in sorted(by_package)]
     lines.append(_row("**all**", sum(by_package.values(), Counter())))
+    if sample:
+        lines += _estimate_lines(status, sample)
     lines += ["", "## By module", "", *head]
     lines += [_row(m, by_module[m]) for m in sorted(by_module)]
     left = sorted(n for n, s in status.items() if s in ("survived", "no tests"))
@@ -94,10 +149,33 @@ def report(status: dict[str, str], reasons: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def draw_sample(status: dict[str, str], fraction: float, seed: int) -> list[tuple[str, str, int]]:
+    """A random share of each module's unchecked mutants: (mutant, module, unchecked count).
+
+    When a full run cannot finish (each mutant runs simulations), the rest of every module
+    is sampled at random and its score estimated from the sample; the count is what the
+    sample stands for.
+    """
+    rng = random.Random(seed)
+    left: dict[str, list[str]] = defaultdict(list)
+    for name, s in sorted(status.items()):
+        if s == "not checked":
+            left[module_of(name)].append(name)
+    out = []
+    for module, names in sorted(left.items()):
+        k = max(1, round(fraction * len(names)))
+        out += [(n, module, len(names)) for n in sorted(rng.sample(names, k))]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", type=Path, help="saved output of `mutmut results --all true`")
     ap.add_argument("--out", type=Path, help="write the report here (default: print it)")
+    ap.add_argument("--sample", type=Path, help="CSV of a random sample (estimate the rest from it)")
+    ap.add_argument("--draw", type=float, metavar="FRACTION",
+                    help="draw a random FRACTION of each module's unchecked mutants into --sample")
+    ap.add_argument("--seed", type=int, default=2026)
     args = ap.parse_args(argv)
     if args.results:
         text = args.results.read_text(encoding="utf-8")
@@ -105,7 +183,17 @@ def main(argv: list[str] | None = None) -> int:
         mutmut = Path(sys.executable).with_name("mutmut")
         text = subprocess.run([str(mutmut), "results", "--all", "true"], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout
-    md = report(parse(text), equivalents())
+    status = parse(text)
+    if args.draw:
+        if not args.sample:
+            ap.error("--draw needs --sample FILE to write the sample to")
+        with args.sample.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["mutant", "module", "unchecked"])
+            w.writerows(draw_sample(status, args.draw, args.seed))
+        print(f"run: mutmut run $(cut -d, -f1 {args.sample} | tail -n +2)")
+        return 0
+    md = report(status, equivalents(), read_sample(args.sample) if args.sample else None)
     if args.out:
         args.out.write_text(md, encoding="utf-8")
     else:

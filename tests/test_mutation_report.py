@@ -50,3 +50,16 @@ def test_scores_count_timeouts_as_killed_and_untested_as_not():
 def test_every_recorded_equivalent_names_a_mutant_and_a_reason():
     for name, reason in _script().equivalents().items():
         assert "__mutmut_" in name and reason.strip(), name
+
+
+def test_estimate_adds_the_census_to_the_sampled_rest():
+    m = _script()
+    status = {f"twin.physics.pv.x_f__mutmut_{i}": s for i, s in
+              enumerate(["killed", "killed", "killed", "survived", "not checked"], start=1)}
+    # mutants 1-2 were checked in the full run; 3-5 were drawn from the 10 it left unchecked
+    sample = {f"twin.physics.pv.x_f__mutmut_{i}": ("twin.physics.pv", 10) for i in (3, 4, 5)}
+    (n, census, sampled, score, half), = m.estimate(status, sample).values()
+    assert (n, census, sampled) == (12, 2, 2)
+    assert score == pytest.approx((2 + 10 * 0.5) / 12)
+    # variance 10^2 x 0.5 x 0.5 / (2 - 1) x (1 - 2/10) = 20
+    assert half == pytest.approx(1.96 * 20**0.5 / 12)
