@@ -11,7 +11,7 @@ import pvlib
 import pytest
 
 from twin.physics import weather as W
-from twin.physics.pv import MOUNTING_TEMPERATURE_MODEL, pv_ac_per_mw_dc, solar_position
+from twin.physics.pv import MOUNTING_TEMPERATURE_MODEL, pv_ac_per_mw_dc, solar_position, utc_day_of_year
 
 SAPM = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]
 
@@ -139,3 +139,33 @@ def test_scenario_pv_reaches_the_network_with_its_mounting(write_scenario, mount
     other = "ground" if mounting == "roof" else "roof"
     wrong = 3 * pv_ac_per_mw_dc(site_weather(sc), site_sun(sc), 35, 200, losses_frac=0.1, mounting=other)
     assert np.abs(net.source_mw[:, 0] - wrong[net.axis.start_h:net.axis.stop_h]).max() > 1e-3  # the case bites
+
+
+@pytest.mark.parametrize(("labels", "mid"), [
+    (["2019-06-21 09:00"], "30min"),  # one lone hour: the step is taken as 1 h
+    (["2019-06-21 09:00", "2019-06-21 09:30"], "15min"),  # two 30-minute labels: their own step
+])
+def test_solar_position_of_short_indexes(labels, mid):
+    # the sun sits at the middle of each interval, however few the labels (pvlib, independently)
+    index = pd.DatetimeIndex(labels).tz_localize("Asia/Shanghai")
+    sun = solar_position(index, 31.3, 120.6, 10.0)
+    want = pvlib.solarposition.get_solarposition(index + pd.Timedelta(mid), 31.3, 120.6, altitude=10.0)
+    np.testing.assert_allclose(sun["zenith"].to_numpy(), want["zenith"].to_numpy())
+    assert sun.index.equals(index)
+
+
+def test_utc_day_of_year():
+    # 05:00 on New Year's Day in Shanghai (UTC+8) is still 31 December in UTC: day 365 of 2018;
+    # 09:00 is 01:00 UTC, day 1. A naive index is read as UTC already.
+    local = pd.DatetimeIndex(["2019-01-01 05:00", "2019-01-01 09:00"]).tz_localize("Asia/Shanghai")
+    np.testing.assert_array_equal(utc_day_of_year(local), [365, 1])
+    naive = pd.DatetimeIndex(["2019-01-01 05:00", "2020-12-31 23:00"])
+    np.testing.assert_array_equal(utc_day_of_year(naive), [1, 366])
+
+
+def test_unknown_mounting_message(site):
+    # the user reads this line: the bad value and the allowed ones
+    _, frame, sun = site
+    with pytest.raises(ValueError) as err:
+        pv_ac_per_mw_dc(frame, sun, 25.0, 180.0, mounting="floating")
+    assert str(err.value) == "mounting 'floating' unknown; use one of ['ground', 'roof']"

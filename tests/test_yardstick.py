@@ -11,7 +11,7 @@ from conftest import SCENARIOS
 from twin.cli import main
 from twin.kernel.ledger import imbalance
 from twin.kernel.simulation import simulation
-from twin.physics.lookahead import lookahead
+from twin.physics.lookahead import lookahead, store_program
 from twin.physics.storage import DayContext, StorageParams, apply_requests, self_consumption
 from twin.scenario.load import load_scenario
 from twin.yardstick.cost import cost_basis, cost_lines
@@ -118,18 +118,45 @@ def test_lookahead_day_plan_by_hand():
     assert bill(self_consumption(ctx)) == pytest.approx(bill(np.zeros(24)))
 
 
-@pytest.mark.parametrize(("peak_so_far_mw", "worst_mw"), [(0.0, 2.0), (2.5, 2.5)])
-def test_lookahead_shaves_the_months_peak(peak_so_far_mw, worst_mw):
+@pytest.mark.parametrize(("peak_so_far_mw", "worst_mw", "charge_cny_per_mw"),
+                         [(0.0, 2.0, 1e5), (2.5, 2.5, 1e5), (0.0, 2.0, 1.0)])
+def test_lookahead_shaves_the_months_peak(peak_so_far_mw, worst_mw, charge_cny_per_mw):
     """Flat price, 1 MW of deficit but 3 MW at noon, a full 1 MW / 2 MWh store, a demand
     charge of 100,000 CNY/MW-month: the plan discharges at noon, so the import peaks at
     3 - 1 = 2 MW, or stays at the month's 2.5 MW peak if that is higher (raising it costs
-    nothing below 2.5 MW)."""
+    nothing below 2.5 MW). Any charge, even 1 CNY/MW-month, is worth shaving: at a flat price
+    a discharged MWh saves the same in every hour, so the noon discharge costs nothing."""
     params = StorageParams(1.0, 0.0, 2.0, 0.95, 0.95)
     deficit = np.ones(24)
     deficit[12] = 3.0
-    ctx = DayContext(deficit, np.full(24, 100.0), 2.0, params, peak_mw=peak_so_far_mw, peak_cny_per_mw=1e5)
+    ctx = DayContext(deficit, np.full(24, 100.0), 2.0, params, peak_mw=peak_so_far_mw,
+                     peak_cny_per_mw=charge_cny_per_mw)
     power, _ = apply_requests(lookahead(ctx), ctx.soc_mwh, params)
     assert (deficit - power).max() <= worst_mw + 1e-6
+
+
+@pytest.mark.parametrize(("export_cny_per_mwh", "plan_mw"), [(90.0, [0.0, 0.0]), (70.0, [-1.0, 0.81])])
+def test_lookahead_sells_a_surplus_or_stores_it_by_hand(export_cny_per_mwh, plan_mw):
+    """1 MW of surplus, then 1 MW of deficit, both hours at 100 CNY/MWh; an empty 1 MW / 1 MWh
+    store at 90 % each way. Storing c MW gives back 0.81 c MW in hour 2: the bill is
+    100 (1 - 0.81 c) - export (1 - c) = 100 - export + (export - 81) c. At 90 CNY/MWh for
+    exports selling is better (c = 0, the store stays idle); at 70 storing is (c = 1)."""
+    ctx = DayContext(np.array([-1.0, 1.0]), np.full(2, 100.0), 0.0, BATTERY,
+                     export_price_cny_per_mwh=export_cny_per_mwh)
+    assert lookahead(ctx) == pytest.approx(plan_mw, abs=1e-9)
+
+
+@pytest.mark.parametrize("peak_cny_per_mw", [0.0, 1e5])
+def test_store_program_has_one_bound_per_row_and_column(peak_cny_per_mw):
+    """The LP handed to HiGHS is whole: 5 n columns (+1 for the month's peak), 2 n rows
+    (+ n peak rows), and a cost and bounds for each of them."""
+    n = 3
+    ctx = DayContext(np.ones(n), np.full(n, 100.0), 0.5, BATTERY, peak_cny_per_mw=peak_cny_per_mw)
+    lp = store_program(ctx.deficit_mw, ctx.price_cny_per_mwh, ctx)
+    rows, cols = (2 * n, 5 * n) if peak_cny_per_mw == 0 else (3 * n, 5 * n + 1)
+    assert lp.a.shape == (rows, cols)
+    assert lp.row_lo.shape == lp.row_hi.shape == (rows,)
+    assert lp.cost.shape == lp.col_lo.shape == lp.col_hi.shape == (cols,)
 
 
 def test_cli_yardstick_json(capsys):

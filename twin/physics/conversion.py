@@ -1,4 +1,4 @@
-"""Converter coefficients: heat pump COP, boiler fuel use (pure functions)."""
+"""Converter coefficients: heat pump COP (a pure function)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,3 @@ def heat_pump_cop(source_temp_c: np.ndarray | float, sink_temp_c: float, carnot_
     lift = t_sink - (np.asarray(source_temp_c, dtype=float) + KELVIN)
     carnot = np.divide(t_sink, lift, out=np.full_like(lift, np.inf), where=lift > 0)
     return np.clip(carnot_frac * carnot, 1.0, cop_max)
-
-
-def input_per_output(efficiency_frac: float, units_per_mwh: float = 1.0) -> float:
-    """Fuel drawn per MWh of output [carrier unit/MWh] for an efficiency on NCV.
-
-    ``units_per_mwh`` converts fuel energy to the fuel carrier's unit
-    (1 / NCV [MWh per m3 or t]); 1 for electricity.
-    """
-    return units_per_mwh / efficiency_frac
