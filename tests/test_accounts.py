@@ -9,6 +9,7 @@ Factors (2023): fossil 0.8273, average 0.5306, residual 0.6096 tCO2/MWh.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -203,3 +204,204 @@ def test_certificates_are_netted_against_green_trades():
     assert nat.gross_co2_t == pytest.approx(DIRECT)  # nothing negative from double-counted contracts
     _, mkt = ghg_accounts(firm, BOOK)
     assert mkt.scope_co2_t(2) == pytest.approx(0.0, abs=1e-9)
+
+
+# Mutation testing (issue 15): what the assessment's JSON, the text report and the compare
+# table carry from an account, and the error a caller reads for a missing line.
+def test_totals_split_gross_into_scopes_by_hand():
+    """Park location account: scope 1 = fuels - 500 t stored, scope 2 = 10,000 MWh x 0.5306."""
+    loc, _ = ghg_park_accounts(PARK, BOOK)
+    assert loc.totals() == pytest.approx({
+        "gross_co2_t": DIRECT - 500 + 5_306, "deductions_co2_t": 0.0, "net_co2_t": DIRECT - 500 + 5_306,
+        "scope1_co2_t": DIRECT - 500, "scope2_co2_t": 5_306})
+
+
+def test_account_to_dict_carries_method_entity_lines_and_totals():
+    acc = national_account(PARK, BOOK)
+    data = json.loads(json.dumps(acc.to_dict()))  # JSON-ready, as the assessment writes it
+    assert set(data) == {"method", "entity", "lines", "gross_co2_t", "deductions_co2_t", "net_co2_t",
+                         "scope1_co2_t", "scope2_co2_t"}
+    assert (data["method"], data["entity"]) == ("national_park", "park")
+    grid = next(ln for ln in data["lines"] if ln["item"] == "electricity:grid_net_inflow")
+    assert grid == {"item": "electricity:grid_net_inflow", "kind": "emission", "activity": 7_000.0,
+                    "activity_unit": "MWh", "factor": 0.8273, "factor_unit": "t_co2_per_mwh",
+                    "co2_t": pytest.approx(7_000 * 0.8273), "scope": None, "deducted": False,
+                    "note": "net inflow = grid import - export"}
+    assert len(data["lines"]) == len(acc.lines)
+
+
+def test_missing_line_error_names_account_and_item():
+    acc = national_account(PARK, BOOK)
+    with pytest.raises(KeyError) as err:
+        acc.line("electricity:nowhere")
+    assert err.value.args == ("national_park/park has no line 'electricity:nowhere'",)
+
+
+def test_product_footprint_to_dict_by_hand():
+    """Product x: a quarter (100 of 400 t) of the direct and of 10,000 MWh x 0.5306."""
+    fx, _ = product_footprints(FIRM, BOOK)
+    assert fx.to_dict() == {"enterprise": "firm", "product": "x", "output_t": 100.0, "share_frac": 0.25,
+                            "direct_co2_t": pytest.approx(DIRECT / 4),
+                            "indirect_co2_t": pytest.approx(10_000 * 0.5306 / 4),
+                            "t_co2_per_t": pytest.approx((DIRECT + 5_306) / 400)}
+
+
+def test_compare_frame_shows_a_line_absent_from_a_method_as_zero():
+    frame = compare_frame(park_accounts(PARK, BOOK).values())
+    # the national method nets the grid inflow; the GHG accounts have no such line (and vice versa)
+    assert frame.loc["electricity:grid_net_inflow"].tolist() == pytest.approx([7_000 * 0.8273, 0.0, 0.0])
+    assert frame.loc["ccs:stored"].tolist() == [0.0, -500.0, -500.0]
+    assert not frame.isna().any().any()
+    assert compare_frame([]).empty  # nothing to compare: an empty table, not an error
+
+
+def test_product_footprint_lines_by_hand():
+    """Every line behind a footprint: heat and in-park heat direct, in-park power indirect, once each.
+
+    The mill: 100 t coal, 1,000 MWh heat bought at the default 0.396 tCO2/MWh
+    (heat_factors.csv), 500 MWh in-park heat at 0.2, 50 t CO2 geologically stored; 5,000 MWh
+    from the grid at the Jiangsu regional factor 0.55 (the footprint's chosen area), 2,000
+    MWh in-park power at 0.3, 1,000 MWh in-park PV and 500 MWh direct green at zero.
+    """
+    mill = EnterpriseActivity("mill", fuel_use={"coal": 100.0}, heat_bought_mwh=1_000.0,
+                              internal=(InternalSupply("heat", 500.0, 0.2, "chp"),
+                                        InternalSupply("electricity", 2_000.0, 0.3, "chp")),
+                              grid_electricity_mwh=5_000.0, inpark_renewable_mwh=1_000.0,
+                              direct_green_mwh=500.0, ccus_stored_t=50.0, products_t={"x": 400.0})
+    opt = AccountingOptions(footprint_basis="regional", footprint_area="jiangsu")
+    (fx,) = product_footprints(mill, BOOK, opt)
+    transfer = "in-park transfer: cancels in the park account"
+    coal = COAL_T_CO2 / 10
+    want = [
+        ("fuel:coal", "emission", 100.0, "t", coal / 100, "t_co2_per_t", coal, 1, ""),
+        ("heat:bought", "emission", 1_000.0, "MWh", 0.396, "t_co2_per_mwh", 396.0, 2, ""),
+        ("internal:heat:chp", "emission", 500.0, "MWh", 0.2, "t_co2_per_mwh", 100.0, 2, transfer),
+        ("deduction:ccus_stored", "emission", -50.0, "t_co2", 1.0, "t_co2_per_t_co2", -50.0, None,
+         "CO2 transferred for geological storage is subtracted"),
+        ("electricity:grid", "emission", 5_000.0, "MWh", 0.55, "t_co2_per_mwh", 2_750.0, None, ""),
+        ("internal:electricity:chp", "emission", 2_000.0, "MWh", 0.3, "t_co2_per_mwh", 600.0, 2, transfer),
+        ("electricity:inpark_renewable", "zero", 1_000.0, "MWh", 0.0, "t_co2_per_mwh", 0.0, None, ""),
+        ("electricity:direct_green", "zero", 500.0, "MWh", 0.0, "t_co2_per_mwh", 0.0, None, ""),
+    ]
+    got = [(ln.item, ln.kind, ln.activity, ln.activity_unit, ln.factor, ln.factor_unit, ln.co2_t, ln.scope,
+            ln.note) for ln in fx.lines]
+    assert got == [pytest.approx(w) for w in want]
+    assert not any(ln.deducted for ln in fx.lines)
+    assert fx.direct_co2_t == pytest.approx(coal + 396 + 100 - 50)
+    assert fx.indirect_co2_t == pytest.approx(2_750 + 600)
+
+
+def test_product_shares_by_tonnes_at_the_edges():
+    """Half a tonne is still the whole output; products of zero tonnes have no footprint."""
+    half = EnterpriseActivity("lab", grid_electricity_mwh=10.0, products_t={"sample": 0.5})
+    assert half.allocation_shares() == {"sample": 1.0}
+    assert [f.indirect_co2_t for f in product_footprints(half, BOOK)] == pytest.approx([10 * 0.5306])
+    idle = EnterpriseActivity("idle", grid_electricity_mwh=10.0, products_t={"x": 0.0, "y": 0.0})
+    assert idle.allocation_shares() == {}
+    assert product_footprints(idle, BOOK) == []
+
+
+# Whole accounts line by line: what the assessment's JSON and the app's account panels show.
+KILN = EnterpriseActivity("kiln", fuel_use={"coal": 500.0}, process_co2_t=10.0,
+                          process_output_t={"cement_clinker": 1_000.0}, grid_electricity_mwh=2_000.0,
+                          heat_bought_mwh=100.0, internal=(InternalSupply("heat", 50.0, 0.4, "firm"),),
+                          green_trade_mwh=1_500.0)
+TWO = ParkActivity((FIRM, KILN), ccus_stored_t=500.0, sinks_t=50.0, bunker_co2_t=70.0)
+COAL_PER_T = COAL_T_CO2 / 1000
+GAS_PER_M3 = GAS_T_CO2 / 1e6
+CCS_NOTE = ("transferred to geological storage: not emitted (EU MRR 2018/2066 Art. 49); reported "
+            "separately, as the GHG Protocol asks")
+
+
+def _rows(account) -> list[tuple]:
+    return [(ln.item, ln.kind, ln.activity, ln.activity_unit, ln.factor, ln.factor_unit, ln.co2_t, ln.scope,
+             ln.deducted, ln.note) for ln in account.lines]
+
+
+def test_national_account_line_by_line():
+    """Two firms: coal merged (1,500 t), process CO2 measured and per tonne of clinker (0.52 t/t),
+    12,000 MWh from the grid less 1,500 traded and 3,000 certified at the fossil factor 0.8273,
+    100 MWh heat bought at 0.396 (the 50 MWh from the firm is in-park, not counted again)."""
+    want = [
+        ("fuel:coal", "emission", 1_500.0, "t", COAL_PER_T, "t_co2_per_t", 1_500 * COAL_PER_T, None, False, ""),
+        ("fuel:natural_gas", "emission", 1e6, "m3", GAS_PER_M3, "t_co2_per_m3", GAS_T_CO2, None, False, ""),
+        ("process:measured", "emission", 10.0, "t_co2", 1.0, "t_co2_per_t_co2", 10.0, None, False, ""),
+        ("process:cement_clinker", "emission", 1_000.0, "t", 0.52, "t_co2_per_t", 520.0, None, False, ""),
+        ("electricity:grid_net_inflow", "emission", 7_500.0, "MWh", 0.8273, "t_co2_per_mwh", 7_500 * 0.8273,
+         None, False, "net inflow = grid import - export"),
+        ("electricity:green_trade", "zero", 1_500.0, "MWh", 0.0, "t_co2_per_mwh", 0.0, None, False, ""),
+        ("electricity:certificates", "zero", 3_000.0, "MWh", 0.0, "t_co2_per_mwh", 0.0, None, False, ""),
+        ("electricity:inpark_renewable", "zero", 2_000.0, "MWh", 0.0, "t_co2_per_mwh", 0.0, None, False, ""),
+        ("heat:bought", "emission", 100.0, "MWh", 0.396, "t_co2_per_mwh", 39.6, None, False, ""),
+        ("deduction:ccus_stored", "deduction", 500.0, "t_co2", 1.0, "t_co2_per_t_co2", 500.0, None, True, ""),
+        ("deduction:sinks", "deduction", 50.0, "t_co2", 1.0, "t_co2_per_t_co2", 50.0, None, True, ""),
+        ("memo:international_bunkers", "memo", 70.0, "t_co2", 1.0, "t_co2_per_t_co2", 70.0, None, False,
+         "listed separately, not deducted"),
+    ]
+    assert _rows(national_account(TWO, BOOK)) == [pytest.approx(w) for w in want]
+    # trades not recognised: a memo line, and the 1,500 MWh back at the fossil factor
+    acc = national_account(TWO, BOOK, AccountingOptions(green_trade="not_recognised"))
+    assert _rows(acc)[4][2] == 9_000.0
+    memo = acc.line("memo:green_trade_not_recognised")
+    assert (memo.kind, memo.activity, memo.activity_unit, memo.co2_t) == ("memo", 1_500.0, "MWh", 0.0)
+
+
+def test_contracts_beyond_the_inflow_are_a_memo_line():
+    """Exports of 11,000 MWh leave 1,000 of inflow: trades cover it, 3,500 MWh of contracts are unused."""
+    acc = national_account(dataclasses.replace(TWO, exported_mwh=11_000.0), BOOK)
+    memo = acc.line("memo:contracts_exceeding_grid")
+    assert (memo.kind, memo.activity, memo.activity_unit, memo.factor, memo.co2_t) == ("memo", 3_500.0, "MWh", 0.0, 0.0)
+    assert memo not in [ln for ln in acc.lines if ln.kind == "emission"]
+    _, mkt = ghg_accounts(dataclasses.replace(FIRM, certificates_mwh=15_000.0), BOOK)
+    memo = mkt.line("memo:contracts_exceeding_grid")
+    assert (memo.kind, memo.activity, memo.activity_unit) == ("memo", 5_000.0, "MWh")
+
+
+def test_ghg_accounts_of_an_enterprise_line_by_line():
+    loc, mkt = ghg_accounts(KILN, BOOK)
+    assert (loc.method, loc.entity, mkt.method, mkt.entity) == ("ghg_location", "kiln", "ghg_market", "kiln")
+    scope1 = [
+        ("fuel:coal", "emission", 500.0, "t", COAL_PER_T, "t_co2_per_t", 500 * COAL_PER_T, 1, False, ""),
+        ("process:measured", "emission", 10.0, "t_co2", 1.0, "t_co2_per_t_co2", 10.0, 1, False, ""),
+        ("process:cement_clinker", "emission", 1_000.0, "t", 0.52, "t_co2_per_t", 520.0, 1, False, ""),
+    ]
+    common = [
+        ("heat:bought", "emission", 100.0, "MWh", 0.396, "t_co2_per_mwh", 39.6, 2, False, ""),
+        ("internal:heat:firm", "emission", 50.0, "MWh", 0.4, "t_co2_per_mwh", 20.0, 2, False,
+         "in-park transfer: cancels in the park account"),
+    ]
+    assert _rows(loc) == [pytest.approx(w) for w in [
+        *scope1, ("electricity:grid", "emission", 2_000.0, "MWh", 0.5306, "t_co2_per_mwh", 1_061.2, 2, False, ""),
+        *common]]
+    assert _rows(mkt) == [pytest.approx(w) for w in [
+        *scope1, ("electricity:residual", "emission", 500.0, "MWh", 0.6096, "t_co2_per_mwh", 304.8, 2, False, ""),
+        ("electricity:green_trade", "zero", 1_500.0, "MWh", 0.0, "t_co2_per_mwh", 0.0, 2, False, ""), *common]]
+
+
+def test_park_ghg_account_carries_the_stored_co2_with_its_note():
+    _, mkt = ghg_park_accounts(TWO, BOOK)
+    stored = mkt.line("ccs:stored")
+    assert (stored.kind, stored.activity, stored.factor, stored.co2_t, stored.scope, stored.note) == (
+        "emission", 500.0, -1.0, -500.0, 1, CCS_NOTE)
+    coal = mkt.line("fuel:coal")
+    assert (coal.activity, coal.factor, coal.scope) == (1_500.0, pytest.approx(COAL_PER_T), 1)  # merged per tonne
+    assert mkt.line("electricity:certificates").scope == 2 and mkt.line("electricity:certificates").kind == "zero"
+
+
+def test_activity_errors_name_file_field_and_enterprise():
+    def problems(park, opt=None):
+        with pytest.raises(InputError) as err:
+            national_account(park, BOOK, opt or AccountingOptions())
+        return [(p.file, p.field, p.message, p.id) for p in err.value.problems]
+
+    assert problems(ParkActivity((FIRM, FIRM))) == [
+        ("park.yaml", "enterprises[1].id", "duplicate enterprise id 'firm'", "firm")]
+    over = dataclasses.replace(KILN, green_trade_mwh=2_000.5)  # half a MWh more than drawn from the grid
+    assert problems(ParkActivity((over,))) == [
+        ("park.yaml", "enterprises[0].green_trade_mwh",
+         "green trades (2000.5 MWh) exceed grid electricity (2000.0 MWh)", "kiln")]
+    unknown = dataclasses.replace(FIRM, product_shares={"x": 0.5, "z": 0.5})
+    assert problems(ParkActivity((unknown,))) == [
+        ("park.yaml", "enterprises[0].product_shares.z", "product 'z' has no tonnes in products_t", "firm")]
+    assert problems(PARK, AccountingOptions(certificates="half")) == [  # type: ignore[arg-type]
+        ("park.yaml", "accounting.certificates", "must be 'zero' or 'not_recognised', got 'half'", None)]

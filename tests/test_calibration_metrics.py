@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -170,3 +171,22 @@ def test_result_shape_messages_and_types():
     with pytest.raises(ValueError, match="the measured mean is 0, so NMBE and CV"):
         nmbe([1.0, -1.0, 0.0], [0.0, 0.0, 0.0])
     assert math.isnan(r2([], []))
+
+
+def test_guard_messages_are_whole_sentences():
+    """The text a user reads when the overlap is too short or the measured mean is zero."""
+    with pytest.raises(ValueError) as err:
+        nmbe([1.0], [1.0])
+    assert str(err.value) == ("1 paired readings are too few for 1 parameters (need n > p); "
+                              "check the overlap of measured and simulated series")
+    with pytest.raises(ValueError) as err:
+        cv_rmse([1.0, -1.0, 0.0], [0.0, 0.0, 0.0])
+    assert str(err.value) == "the measured mean is 0, so NMBE and CV(RMSE) are undefined"
+
+
+def test_r2_of_no_pairs_is_nan_without_a_numpy_warning():
+    """The length guard exists so that an empty pairing gives NaN quietly (no 'Mean of empty slice')."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(r2([], []))
+        assert math.isnan(r2([1.0, np.nan], [np.nan, 2.0]))  # nothing left after dropping NaN

@@ -300,3 +300,15 @@ def test_races_shortage_factor_is_the_files():
     assert races_score(40.0, 100.0, 2.0) == pytest.approx(0.8 * factor)
     assert races_assessment({"heat": (40.0, 100.0)}) == {"heat": pytest.approx(0.4 * factor)}
     assert races_assessment({"heat": (40.0, 100.0)}, 3.0) == {"heat": pytest.approx(1.2 * factor)}
+
+
+def test_core_indicator_of_a_park_under_one_tce():
+    """A tiny but positive energy use still gives a ratio (only zero energy has none)."""
+    res = core_indicator(0.1, 0.5)
+    assert res.value == pytest.approx(0.2) and res.inputs == {"co2_t": 0.1, "energy_tce": 0.5}
+
+
+def test_resource_indicators_pass_the_overrides_on_to_product_energy():
+    r = ResourceActivity(products=(ProductEnergy("cement", 9.0, 100.0, 0.1),))  # 0.09 / 0.1 = 0.9
+    product = resource_indicators(r, overrides={"product_energy_vs_grade2": 0.8})[3]
+    assert (product.value, product.threshold, product.passed) == (pytest.approx(0.9), 0.8, False)

@@ -9,13 +9,14 @@ electric boiler and certificates cover everything -> CO2 0, the threshold is met
 from __future__ import annotations
 
 import copy
+import csv
 import json
 
 import pytest
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 
 import twin
-from twin.accounts.grid_path import factor_in_year
+from twin.accounts.grid_path import factor_in_year, year_overrides
 from twin.appraisal.pathway import mac_curve, run_pathway
 from twin.cli import main
 from twin.errors import InputError
@@ -198,3 +199,33 @@ def test_selected_measures_switch_off_one_and_what_requires_it():
     assert root not in kept and not dependants & set(kept)
     assert set(every) - set(kept) >= {root} | dependants
     assert [m.id for m in selected(sc, year=2026, off=[])] == [m.id for m in in_service(sc, 2026)]
+
+
+def test_a_year_beyond_the_projection_names_file_field_year_and_the_data_ends():
+    """The error says where published data end and what the projection covers (read from the files)."""
+    data = ROOT / "twin" / "data"
+    with (data / "grid_factors.csv").open(encoding="utf-8") as f:
+        published = max(int(r["year"]) for r in csv.DictReader(f)
+                        if (r["basis"], r["region"]) == ("national_average", "national"))
+    with (data / "grid_factor_projection.csv").open(encoding="utf-8") as f:
+        projected = [int(r["year"]) for r in csv.DictReader(f)]
+    for basis, area in (("national_fossil", "national"), ("regional", "jiangsu")):
+        with pytest.raises(InputError) as err:
+            factor_in_year(basis, area, 2040, file="plan.yaml")
+        (problem,) = err.value.problems
+        assert (problem.file, problem.field, problem.id) == ("plan.yaml", "pathway", "2040")
+        assert problem.message == (
+            f"no grid factor for 2040: published data end in {published}, the projection covers "
+            f"{min(projected)}-{max(projected)} (twin/data/grid_factor_projection.csv); "
+            "give pathway.grid_factors for 2040")
+
+
+def test_a_factor_the_scenario_overrides_is_held_and_the_others_still_follow_the_year(write_scenario):
+    """The national method's fossil factor is fixed by the scenario; the GHG factors of 2030 are not.
+
+    2030: national average 0.4389 (projection); residual mix 0.6096 (2023) x 0.4389 / 0.5306.
+    """
+    sc = twin.load_scenario(write_scenario(plan(accounting={"factor_overrides": {"grid:national_fossil": 0.7}})))
+    assert year_overrides(sc, 2030) == pytest.approx({
+        "grid:national_average:national": 0.4389,
+        "grid:national_residual:national": 0.6096 * 0.4389 / 0.5306})

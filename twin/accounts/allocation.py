@@ -72,11 +72,8 @@ class ElectricityAllocation:
     exported_fuel_fired_mwh: float
     generation_owner: dict[str, str] = field(default_factory=dict)  # unit id -> owner
 
-    def total(self, entity: str) -> float:
-        return sum(self.by_entity.get(entity, {}).values())
 
-
-def _cols(p: Ports, mask: np.ndarray) -> np.ndarray:
+def _cols(mask: np.ndarray) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
@@ -87,13 +84,13 @@ def _consumers(flows: np.ndarray, p: Ports, el: np.ndarray) -> tuple[list[str], 
     def add(key: str, x: np.ndarray) -> None:
         use[key] = use.get(key, 0.0) + x
 
-    for i in _cols(p, el & np.isin(p.role, ("demand", "converter_in", "fleet", "converter_absorb"))):
+    for i in _cols(el & np.isin(p.role, ("demand", "converter_in", "fleet", "converter_absorb"))):
         if p.asset[i] not in p.links:
             add(p.owner[i], -flows[:, i])
-    for i in _cols(p, el & (p.role == "storage")):
+    for i in _cols(el & (p.role == "storage")):
         add(STORE + p.asset[i], np.maximum(-flows[:, i], 0.0))
     for link in p.links:
-        cols = _cols(p, el & (p.asset == link))
+        cols = _cols(el & (p.asset == link))
         if cols.size:
             add(p.owner[cols[0]], np.maximum(-flows[:, cols].sum(axis=1), 0.0))
     keys = sorted(use)
@@ -106,22 +103,22 @@ def allocate_electricity(r, p: Ports, direct: set[str]) -> ElectricityAllocation
     f = r.flows
     el = p.carrier == "electricity"
     keys, use = _consumers(f, p, el)
-    ren = _cols(p, el & np.isin(p.role, ("pv", "wind")))
+    ren = _cols(el & np.isin(p.role, ("pv", "wind")))
     gen = f[:, ren]
-    curt = -f[:, _cols(p, el & (p.role == "curtailment"))].sum(axis=1)
+    curt = -f[:, _cols(el & (p.role == "curtailment"))].sum(axis=1)
     total_gen = gen.sum(axis=1)
     keep = np.where(total_gen > 0, 1 - curt / np.where(total_gen > 0, total_gen, 1), 0.0)
     gen = gen * np.clip(keep, 0, 1)[:, None]
     is_direct = np.array([p.asset[i] in direct for i in ren], dtype=bool)
     self_in, self_dir, surplus_in, surplus_dir = _self_use(gen, is_direct, p.owner[ren], keys, use)
-    units = [i for i in _cols(p, el & (p.role == "converter_out")) if p.asset[i] not in p.links]
-    stores = _cols(p, el & (p.role == "storage"))
+    units = [i for i in _cols(el & (p.role == "converter_out")) if p.asset[i] not in p.links]
+    stores = _cols(el & (p.role == "storage"))
     pool = {"inpark": surplus_in, "direct": surplus_dir,
             **{f"unit:{p.asset[i]}": np.maximum(f[:, i], 0) for i in units},
             **{STORE + p.asset[i]: np.maximum(f[:, i], 0) for i in stores},
-            "grid": f[:, _cols(p, el & (p.role == "grid_import"))].sum(axis=1),
-            "unserved": f[:, _cols(p, el & (p.role == "unserved"))].sum(axis=1)}
-    export = -f[:, _cols(p, el & (p.role == "grid_export"))].sum(axis=1)
+            "grid": f[:, _cols(el & (p.role == "grid_import"))].sum(axis=1),
+            "unserved": f[:, _cols(el & (p.role == "unserved"))].sum(axis=1)}
+    export = -f[:, _cols(el & (p.role == "grid_export"))].sum(axis=1)
     fuel_export = _take_exports(pool, export)
     residual = use - self_in - self_dir
     origins = list(pool)
@@ -223,7 +220,7 @@ def allocate_heat(r, p: Ports) -> HeatAllocation:
                     origins[k] = origins.get(k, 0.0) + q * w
             mix[b] = _normalised(origins)
     out: dict[str, dict[str, float]] = {}
-    for i in _cols(p, thermal & np.isin(p.role, ("demand", "converter_in", "converter_absorb", "storage"))):
+    for i in _cols(thermal & np.isin(p.role, ("demand", "converter_in", "converter_absorb", "storage"))):
         if p.asset[i] in p.links or total[i] >= 0:
             continue
         ent = out.setdefault(p.owner[i], {})
@@ -232,16 +229,16 @@ def allocate_heat(r, p: Ports) -> HeatAllocation:
     for ent in out.values():
         ent.pop("unserved", None)
     units = thermal & (p.role == "converter_out")
-    return HeatAllocation(out, {p.asset[i]: p.owner[i] for i in _cols(p, units)})
+    return HeatAllocation(out, {p.asset[i]: p.owner[i] for i in _cols(units)})
 
 
 def _direct_origins(total: np.ndarray, p: Ports, on_bus: np.ndarray) -> dict[str, float]:
     origins: dict[str, float] = {}
-    for i in _cols(p, on_bus & (p.role == "converter_out")):
+    for i in _cols(on_bus & (p.role == "converter_out")):
         if p.asset[i] not in p.links and total[i] > 0:
             origins[f"unit:{p.asset[i]}"] = origins.get(f"unit:{p.asset[i]}", 0.0) + total[i]
     for name in ("market", "unserved"):
-        q = float(total[_cols(p, on_bus & (p.role == name))].sum())
+        q = float(total[_cols(on_bus & (p.role == name))].sum())
         if q > 0:
             origins[name] = q
     return origins
@@ -251,7 +248,7 @@ def _link_inputs(total: np.ndarray, p: Ports, thermal: np.ndarray) -> dict[str, 
     """Destination bus -> [(source bus, MWh delivered)] for thermal links."""
     out: dict[str, list[tuple[str, float]]] = {}
     for link in p.links:
-        cols = _cols(p, thermal & (p.asset == link))
+        cols = _cols(thermal & (p.asset == link))
         src = [i for i in cols if total[i] < 0]
         dst = [i for i in cols if total[i] > 0]
         if src and dst:

@@ -205,7 +205,9 @@ def _products(r, total: np.ndarray, p: Ports) -> dict[str, tuple[str, float]]:
 def _contracts(sc, grid: dict[str, float], share: float) -> tuple[dict[str, float], dict[str, float], float]:
     """Green trades (capped at grid use) and certificates per entity [MWh]; unused trades.
 
-    The yearly MWh of ``trade_mwh`` and ``certificates_mwh`` count ``share`` of a year.
+    The yearly MWh of ``trade_mwh`` and ``certificates_mwh`` count ``share`` of a year. The
+    key ``park`` is the park as aggregated buyer, shared by grid use among all entities
+    (the park's own equipment, entity ``park``, takes its grid share of it, not the whole).
     """
     gp = sc.green_power
     in_period = lambda given: {k: v * share for k, v in given.items()}  # noqa: E731
@@ -214,11 +216,11 @@ def _contracts(sc, grid: dict[str, float], share: float) -> tuple[dict[str, floa
     trade, certs, unused = {}, {}, 0.0
     for n, g in grid.items():
         part = g / total_grid if total_grid > 0 else 0.0
-        want = gp.trade_frac * g + trade_mwh.get(n, 0.0) + trade_mwh.get("park", 0.0) * part
+        own = (0.0, 0.0) if n == "park" else (trade_mwh.get(n, 0.0), certificates_mwh.get(n, 0.0))
+        want = gp.trade_frac * g + own[0] + trade_mwh.get("park", 0.0) * part
         trade[n] = min(want, max(g, 0.0))
         unused += want - trade[n]
-        certs[n] = gp.certificates_frac * g + certificates_mwh.get(n, 0.0) + \
-            certificates_mwh.get("park", 0.0) * part
+        certs[n] = gp.certificates_frac * g + own[1] + certificates_mwh.get("park", 0.0) * part
     if total_grid <= 0:
         unused += trade_mwh.get("park", 0.0)
     return trade, certs, unused

@@ -122,10 +122,9 @@ def energy_consumption(park: ParkActivity, book: FactorBook,
     return EnergyConsumption(basis, lines)
 
 
-def core_indicator(co2_t: float, energy_tce: float, *, overrides: Overrides = None,
-                   file: str = "<scenario>") -> IndicatorResult:
+def core_indicator(co2_t: float, energy_tce: float, *, overrides: Overrides = None) -> IndicatorResult:
     """单位能耗碳排放 [tCO2/tce] against the threshold for the park's size."""
-    th = threshold("carbon_per_energy", energy_tce, overrides=overrides, file=file)
+    th = threshold("carbon_per_energy", energy_tce, overrides=overrides)
     value = co2_t / energy_tce if energy_tce > 0 else None
     return _result(th, value, {"co2_t": co2_t, "energy_tce": energy_tce})
 

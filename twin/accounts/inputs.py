@@ -169,7 +169,7 @@ def _share_problems(e: EnterpriseActivity, file: str, where: str) -> list[Proble
     return out
 
 
-def validate_park(park: ParkActivity, file: str = "<scenario>") -> None:
+def validate_park(park: ParkActivity, file: str) -> None:
     """Raise :class:`InputError` listing every problem of the activity data."""
     bad: list[Problem] = []
     seen: set[str] = set()
@@ -187,7 +187,7 @@ def validate_park(park: ParkActivity, file: str = "<scenario>") -> None:
         raise InputError(bad)
 
 
-def validate_options(opt: AccountingOptions, file: str = "<scenario>") -> None:
+def validate_options(opt: AccountingOptions, file: str) -> None:
     """Raise :class:`InputError` for unknown treatments or deduction names."""
     bad = [Problem(file, f"accounting.{n}",
                    f"must be 'zero' or 'not_recognised', got {getattr(opt, n)!r}")

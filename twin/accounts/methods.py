@@ -116,11 +116,6 @@ class Account:
         return {"method": self.method, "entity": self.entity,
                 "lines": [asdict(ln) for ln in self.lines], **self.totals()}
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per line, with method and entity columns."""
-        frame = pd.DataFrame([asdict(ln) for ln in self.lines])
-        return frame.assign(method=self.method, entity=self.entity)
-
 
 @dataclass(frozen=True)
 class ProductFootprint:
