@@ -81,30 +81,35 @@ def read_sample(path: Path) -> Sample:
 def estimate(status: dict[str, str], sample: Sample, group=lambda module: module) -> dict[str, tuple]:
     """Estimated killed share per group: (mutants, census, sampled, score, half-width of 95 %).
 
-    Each module is two strata: the mutants checked in the (cheapest-first) full run, counted
-    whole, and the rest, estimated from a simple random sample with the finite-population
-    correction. ``group`` maps a module to the row it is added to.
+    Each module is two strata: the mutants checked outside the sample, counted whole (the
+    census), and all its other mutants, estimated from the checked members of the random
+    sample with the finite-population correction. A module whose rest has no checked sample
+    member adds its census only (the mutants column shows what is covered). ``group`` maps
+    a module to the row it is added to.
     """
-    acc: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0.0, 0.0])
-    strata: dict[str, tuple[int, list[bool]]] = {}
+    total, census, killed = Counter(), Counter(), Counter()
+    kills: dict[str, list[bool]] = defaultdict(list)
     for name, s in status.items():
+        module = module_of(name)
+        total[module] += 1
         if name in sample:
-            module, size = sample[name]
             if s != "not checked":
-                strata.setdefault(module, (size, []))[1].append(s in KILLED)
-        elif s not in ("not checked", "skipped"):
-            a = acc[group(module_of(name))]
-            a[0] += 1
-            a[1] += 1
-            a[3] += s in KILLED
-    for module, (size, kills) in strata.items():
-        n, p = len(kills), sum(kills) / len(kills)
-        var = size**2 * p * (1 - p) / max(n - 1, 1) * (1 - n / size)
-        a = acc[group(module)]
-        a[0] += size
-        a[2] += n
-        a[3] += size * p
-        a[4] += var
+                kills[module].append(s in KILLED)
+        elif s != "not checked":
+            census[module] += 1
+            killed[module] += s in KILLED
+    acc: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0.0, 0.0])
+    for module in total:
+        a, rest, k = acc[group(module)], total[module] - census[module], kills[module]
+        a[0] += census[module]
+        a[1] += census[module]
+        a[3] += killed[module]
+        if rest and k:
+            n, p = len(k), sum(k) / len(k)
+            a[0] += rest
+            a[2] += n
+            a[3] += rest * p
+            a[4] += rest**2 * p * (1 - p) / max(n - 1, 1) * (1 - n / rest)
     return {g: (int(a[0]), int(a[1]), int(a[2]), a[3] / a[0], 1.96 * a[4] ** 0.5 / a[0])
             for g, a in acc.items() if a[0]}
 

@@ -56,10 +56,13 @@ def test_estimate_adds_the_census_to_the_sampled_rest():
     m = _script()
     status = {f"twin.physics.pv.x_f__mutmut_{i}": s for i, s in
               enumerate(["killed", "killed", "killed", "survived", "not checked"], start=1)}
-    # mutants 1-2 were checked in the full run; 3-5 were drawn from the 10 it left unchecked
-    sample = {f"twin.physics.pv.x_f__mutmut_{i}": ("twin.physics.pv", 10) for i in (3, 4, 5)}
+    # mutants 1-2 were checked in the full run; 3-5, the rest, were sampled; 5 is not checked yet
+    sample = {f"twin.physics.pv.x_f__mutmut_{i}": ("twin.physics.pv", 3) for i in (3, 4, 5)}
     (n, census, sampled, score, half), = m.estimate(status, sample).values()
-    assert (n, census, sampled) == (12, 2, 2)
-    assert score == pytest.approx((2 + 10 * 0.5) / 12)
-    # variance 10^2 x 0.5 x 0.5 / (2 - 1) x (1 - 2/10) = 20
-    assert half == pytest.approx(1.96 * 20**0.5 / 12)
+    assert (n, census, sampled) == (5, 2, 2)
+    assert score == pytest.approx((2 + 3 * 0.5) / 5)
+    # variance 3^2 x 0.5 x 0.5 / (2 - 1) x (1 - 2/3) = 0.75
+    assert half == pytest.approx(1.96 * 0.75**0.5 / 5)
+    # a module whose rest was not sampled adds its census only
+    other = {**status, "twin.physics.wind.x_g__mutmut_1": "killed", "twin.physics.wind.x_g__mutmut_2": "not checked"}
+    assert m.estimate(other, sample, lambda module: "all")["all"][:3] == (6, 3, 2)
