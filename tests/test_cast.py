@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import SCENARIOS
 
@@ -64,6 +65,26 @@ def test_truck_fleet_kilometres_and_energy(write_scenario, vehicle, carrier_bus,
         co2 = r.flows_frame()["fleet@atmosphere"].sum()
         assert co2 == pytest.approx(km * per_km * 42.652e-3 * 20.2 * 0.98 * 44 / 12)
     assert len(r.events[r.events.event == "trucks_arrived"]) == 7
+
+
+@pytest.mark.parametrize("charging", ["immediate", "smart"])
+def test_battery_trucks_charge_on_return_or_in_the_night_valley(write_scenario, charging):
+    """Ten 100 km trips a day by five trucks at 50 km/h: two 2 h waves from 08:00, back at 12:00.
+
+    1.5 MWh a day (1,000 km x 1.5 kWh/km): on return it is drawn over 12:00-14:00; smart, over
+    the eight 280 CNY/MWh hours of the following night (00:00-08:00).
+    """
+    fleet = {"id": "fleet", "vehicle": "bev_truck", "count": 5, "distance_km": 100, "speed_km_h": 50,
+             "trips_per_day": 10, "depot_bus": "el", "charging": charging}
+    r = scenario(write_scenario, buses=[{"id": "el", "carrier": "electricity"}], enterprises=[plant()], fleets=[fleet])
+    drawn = -r.flows_frame()["fleet@el"].to_numpy().reshape(7, 24)
+    want = np.zeros((7, 24))
+    if charging == "immediate":
+        want[:, 12:14] = 0.75
+    else:
+        want[1:, 0:8] = 1.5 / 8  # the night after each of the first six days
+    # (the last day's smart charge falls in its own evening: the period ends before the night)
+    np.testing.assert_allclose(drawn[:6], want[:6], atol=1e-12)
 
 
 def test_heat_pump_on_waste_heat_and_water_recycling_by_hand(write_scenario):
@@ -193,15 +214,55 @@ def test_an_unrelated_asset_leaves_other_failure_times_unchanged(write_scenario)
     assert times(a) == times(b)
 
 
+def _maintained(write_scenario, window: dict) -> twin.Results:
+    """A steady 2.3 MW heat load; the cheap coal boiler ``b1`` has ``window`` planned, gas ``b2`` backs it up."""
+    return scenario(write_scenario, enterprises=[{"id": "dyer", "sector": "textile", "calendar": STEADY,
+                                                  "demand": {"heat_mwh": 20000}}],
+                    assets=[{"id": "b1", "type": "boiler", "bus": "heat", "fuel": "coal", "p_th_max_mw": 5,
+                             "efficiency_frac": 0.8, "maintenance": [window]},
+                            {"id": "b2", "type": "boiler", "bus": "heat", "fuel": "natural_gas", "p_th_max_mw": 5,
+                             "efficiency_frac": 0.9}])
+
+
+def _outage_events(r: twin.Results) -> list[tuple]:
+    hours = ((r.events.time - r.index[0]) / pd.Timedelta(hours=1)).astype(int)
+    return list(zip(hours, r.events.asset, r.events.agent, r.events.event, r.events.detail, strict=True))
+
+
 def test_planned_maintenance_takes_the_asset_out(write_scenario):
-    data_extra = {"maintenance": [{"start": "2025-07-08", "days": 2}]}
-    r = scenario(write_scenario, enterprises=[{"id": "dyer", "sector": "textile", "calendar": STEADY,
-                                               "demand": {"heat_mwh": 20000}}],
-                 assets=[{"id": "b1", "type": "boiler", "bus": "heat", "fuel": "natural_gas", "p_th_max_mw": 5, "efficiency_frac": 0.9, **data_extra},
-                         {"id": "b2", "type": "boiler", "bus": "heat", "fuel": "coal", "p_th_max_mw": 5, "efficiency_frac": 0.8}])
-    f = r.flows_frame()
-    assert (f["b1@heat"].iloc[24:72] == 0).all() and f["b1@heat"].iloc[:24].sum() >= 0
-    assert {"maintenance_start", "maintenance_end"} <= set(r.events.event)
+    """Thursday and Friday out (hours 72-119 of the week): the gas boiler carries the load then."""
+    r = _maintained(write_scenario, {"start": "2025-07-10", "days": 2})
+    b1, b2 = r.flows_frame()["b1@heat"].to_numpy(), r.flows_frame()["b2@heat"].to_numpy()
+    out = np.zeros(168, bool)
+    out[72:120] = True
+    assert (b1[out] == 0).all() and (b1[~out] > 0).all()  # the cheaper coal boiler runs whenever it can
+    assert (b2[~out] == 0).all() and (b2[out] > 0).all()
+    assert _outage_events(r) == [(72, "b1", "park", "maintenance_start", "2 days planned"),
+                                 (120, "b1", "park", "maintenance_end", "back in service")]
+
+
+@pytest.mark.parametrize(("window", "out", "events"), [
+    # started two days before the week: out on its first day only
+    ({"start": "2025-07-05", "days": 3}, (0, 24), [(0, "maintenance_start", "3 days planned"),
+                                                   (24, "maintenance_end", "back in service")]),
+    ({"start": "2025-07-07", "days": 1}, (0, 24), [(0, "maintenance_start", "1 days planned"),
+                                                   (24, "maintenance_end", "back in service")]),
+    # runs past the week: out to its end, no return to service inside it
+    ({"start": "2025-07-12", "days": 5}, (120, 168), [(120, "maintenance_start", "5 days planned")]),
+    # over before the week or after it: nothing out, nothing logged (these used to crash
+    # the run with "Negative delay" or log a start and an end at the last hour)
+    ({"start": "2025-07-01", "days": 2}, (0, 0), []),
+    ({"start": "2025-03-01", "days": 2}, (0, 0), []),
+    ({"start": "2025-07-05", "days": 2}, (0, 0), []),
+    ({"start": "2025-07-14", "days": 2}, (0, 0), []),
+])
+def test_maintenance_counts_only_inside_the_period(write_scenario, window, out, events):
+    r = _maintained(write_scenario, window)
+    b1 = r.flows_frame()["b1@heat"].to_numpy()
+    down = np.zeros(168, bool)
+    down[out[0]:out[1]] = True
+    assert (b1[down] == 0).all() and (b1[~down] > 0).all()
+    assert _outage_events(r) == [(h, "b1", "park", event, detail) for h, event, detail in events]
 
 
 def test_motor_upgrade_scales_electricity_by_hand(write_scenario):

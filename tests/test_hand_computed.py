@@ -131,3 +131,51 @@ def test_tou_rule_at_its_edges():
     price[11] = 389.6
     got = tou_arbitrage(DayContext(deficit, price, soc_mwh=0.5, params=BATTERY))
     assert got[11] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("price", "expected"), [
+    # mean 0.62: the 0.9 and 1.0 hours are dearer (0.6, within a cent of the mean, is not);
+    # their 1+1 (firm a) and 2+4 (firm b) go half and half to the two 0.3 hours
+    ([0.3, 0.3, 0.6, 0.9, 1.0], [[2.0, 4.0], [2.0, 5.0], [1.0, 1.0], [0.0, 0.0], [0.0, 0.0]]),
+    # one cheapest hour takes all of it; 0.62 (the mean itself) is not dearer than the mean
+    ([0.2, 0.3, 0.62, 0.9, 1.08], [[3.0, 7.0], [1.0, 2.0], [1.0, 1.0], [0.0, 0.0], [0.0, 0.0]]),
+])
+def test_flexible_electricity_moves_from_dear_hours_to_the_cheapest(price, expected):
+    """``_moved``: flexible energy of the dearer-than-average hours is spread evenly over the
+    cheapest hours of the block; every firm keeps its own energy."""
+    from twin.kernel.dispatch import _moved
+
+    flex = np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 1.0], [1.0, 2.0], [1.0, 4.0]])
+    moved = _moved(flex, np.array(price))
+    np.testing.assert_allclose(moved, expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(moved.sum(axis=0), flex.sum(axis=0))
+
+
+def test_flexible_production_leaves_the_peak_on_working_days_only(write_scenario):
+    """A plant with half its electricity flexible, all of it production load (no base load):
+    on the five working days the dearer-than-average tariff hours keep half their load and
+    the 280 CNY/MWh valley hours share the other half evenly; the weekend is untouched."""
+
+    def run(flexible_frac: float) -> tuple[np.ndarray, np.ndarray]:
+        data = {"name": "flex", "period": {"year": 2025, "start": "2025-07-07", "days": 7},
+                "site": {"name": "t", "latitude_deg": 31.3, "longitude_deg": 120.6,
+                         "weather": {"source": "synthetic", "site": "suzhou"}},
+                "reliability": {"failures": False}, "grid": {"import_max_mw": 100},
+                "enterprises": [{"id": "plant", "sector": "chemicals", "heat_bus": None, "base_load_frac": 0.0,
+                                 "calendar": {"public_holidays": "none", "weekend_load_frac": 1.0},
+                                 "demand": {"electricity_mwh": 8760}, "flexible_frac": flexible_frac,
+                                 "production": {"t_per_year": 8760}}]}
+        r = twin.run(twin.load_scenario(write_scenario(data, f"flex{flexible_frac}.yaml")))
+        return -r.flows_frame()["plant@el"].to_numpy().reshape(7, 24), r.import_price.reshape(7, 24)
+
+    rigid, price = run(0.0)
+    flexible, _ = run(0.5)
+    for day in range(5):  # Monday to Friday
+        p = price[day]
+        dear, valley = p > p.mean() + 1e-9, p == p.min()
+        assert dear.sum() == 9 and valley.sum() == 8 and p.min() == 280.0  # 1080 and 1300 hours
+        want = rigid[day].copy()
+        want[dear] *= 0.5
+        want[valley] += 0.5 * rigid[day][dear].sum() / valley.sum()
+        np.testing.assert_allclose(flexible[day], want, rtol=1e-12)
+    np.testing.assert_array_equal(flexible[5:], rigid[5:])  # Saturday and Sunday: no flexibility

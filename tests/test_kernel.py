@@ -165,3 +165,10 @@ def test_daily_decisions_follow_the_calendar(mini):
     assert len(daily) == 7
     # the textile mill's weekend level (sector default 0.7) on Saturday and Sunday, full on weekdays
     assert list(daily["textile_a.level"]) == [1.0] * 5 + [0.7, 0.7]
+
+
+def test_imbalance_sums_the_ports_of_each_bus():
+    """The helper the balance tests rely on: two hours, three ports on bus 0, one on bus 1."""
+    flows = np.array([[1.0, -0.25, -0.75, 2.0],
+                      [3.0, -1.0, -1.5, -4.0]])
+    np.testing.assert_array_equal(imbalance(flows, np.array([0, 0, 0, 1]), 2), [[0.0, 2.0], [0.5, -4.0]])

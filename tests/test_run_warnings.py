@@ -111,3 +111,15 @@ def test_app_results_page_shows_the_warning():
     at = goto(upload(start(), "starved.yaml", text), "results")
     shown = " ".join(e.value for e in at.error)
     assert "未满足需求" in shown and "母线 el" in shown and at.metric  # the figures, and the warning
+
+
+@pytest.mark.parametrize(("amount", "shown"), [(15155.4, "15,155"), (10.0, "10"), (9.87654, "9.88"),
+                                               (0.0123456, "0.0123")])
+def test_warning_amount_reads_in_thousands_or_three_significant_digits(amount, shown):
+    """Ten units and more in whole units with thousands separators ("15,155 MWh unserved"),
+    less to three significant digits, so a small shortfall does not read as "0"."""
+    from twin.kernel.warnings import RunWarning
+
+    w = RunWarning("unmet", "el", "electricity", amount, "MWh", 3, "unserved")
+    assert w.values() == {"kind": "unmet", "bus": "el", "carrier": "electricity", "amount": shown,
+                          "unit": "MWh", "hours": 3, "role": "unserved"}

@@ -94,13 +94,22 @@ def failures(model: ParkModel, avail: np.ndarray, col: int, asset: str, mtbf_h: 
 
 def maintenance(model: ParkModel, avail: np.ndarray, col: int, asset: str, start_h: int,
                 days: int) -> Generator:
-    """A planned outage: out of service from its first day for ``days`` days."""
-    yield model.env.timeout(max(start_h, 0))
-    end = min(start_h + days * HOURS_PER_DAY, avail.shape[0])
-    avail[max(start_h, 0):end, col] = 0.0
-    model.ledger.log(max(start_h, 0), asset, "park", "maintenance_start", f"{days} days planned")
-    yield model.env.timeout(end - max(start_h, 0))
-    model.ledger.log(end, asset, "park", "maintenance_end", "back in service")
+    """A planned outage: out of service from its first day for ``days`` days.
+
+    Only the part inside the simulated period counts: a window that ends before the
+    period starts, or starts after it ends, takes nothing out and logs nothing; the
+    return to service is logged only when it falls inside the period (as repairs are).
+    """
+    hours = avail.shape[0]
+    start, end = max(start_h, 0), min(start_h + days * HOURS_PER_DAY, hours)
+    if end <= start:
+        return
+    yield model.env.timeout(start)
+    avail[start:end, col] = 0.0
+    model.ledger.log(start, asset, "park", "maintenance_start", f"{days} days planned")
+    yield model.env.timeout(end - start)
+    if end < hours:
+        model.ledger.log(end, asset, "park", "maintenance_end", "back in service")
 
 
 def fleet_days(model: ParkModel, fleet: int, depart_h: float) -> Generator:

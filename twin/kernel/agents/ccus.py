@@ -17,18 +17,18 @@ class CCUSOperator(mesa.Agent):
     it resumes once the pipeline or the trucks have made room.
     """
 
-    def __init__(self, model: mesa.Model, unit: int, store: int, has_pipeline: bool):
+    def __init__(self, model: mesa.Model, unit: int, store: int):
         super().__init__(model)
-        self.unit, self.store, self.has_pipeline = unit, store, has_pipeline
+        self.unit, self.store = unit, store
         self.spec = model.net.converters.specs[unit]
         self.stopped = False
 
     def _report_overflow(self) -> None:
         """CO2 the full tank could not take yesterday was vented: report it."""
         m = self.model
-        port = m.net.slack[m.net.stores[self.store].bus].surplus_port
-        if m.day == 0 or port < 0:
+        if m.day == 0:
             return
+        port = m.net.slack[m.net.stores[self.store].bus].surplus_port  # every bus has one
         vented = -float(m.ledger.flows[(m.day - 1) * HOURS_PER_DAY:m.day * HOURS_PER_DAY, port].sum())
         if vented > 1e-6:
             m.ledger.log(m.hour, m.net.stores[self.store].id, self.spec.owner, "tank_overflow",
@@ -45,7 +45,7 @@ class CCUSOperator(mesa.Agent):
             for p in spec.ports:
                 b = net.bus_ids.index(p.bus)
                 if p.coef > 0 and net.bus_carrier[b] == "co2" and b in tank_bus:
-                    cls(model, u, tank_bus[b], net.slack[b].export_port >= 0)
+                    cls(model, u, tank_bus[b])
 
     def plan_day(self) -> None:
         """Report yesterday's overflow; stop capture for the day when the tank is full."""

@@ -24,7 +24,6 @@ class StorageOperator(mesa.Agent):
     def __init__(self, model: mesa.Model, store: int, strategy: str):
         super().__init__(model)
         net = model.net
-        self.store_id = net.stores[store].id
         self.strategy = STRATEGIES[strategy]
         slack = net.slack[net.stores[store].bus]
         self.import_port, self.peak_cny_per_mw = slack.import_port, slack.peak_cny_per_mw
