@@ -213,3 +213,17 @@ def test_core_indicator_counts_ccus_but_not_sinks_or_offsets(write_scenario):
     assert nat.net_co2_t < want - 1.0
     assert a.core.inputs["co2_t"] == pytest.approx(want, rel=1e-12)
     assert a.core.value == pytest.approx(want / a.core.inputs["energy_tce"], rel=1e-12)
+
+
+def test_a_single_firms_energy_is_the_parks(small_run):
+    """A park of one firm that exports nothing: the firm's energy (GB/T 2589) is the park's.
+
+    The firm's coal boiler feeds its own process and capture steam; counting the steam on
+    top of the coal counted the boiler twice (432 instead of 283 tce in this week).
+    """
+    from twin.accounts.bridge import accounting_options, factor_book, park_activity
+    from twin.accounts.indicators import energy_consumption
+
+    book = factor_book(small_run.scenario)
+    act = park_activity(small_run, book, accounting_options(small_run.scenario))
+    assert act.entity_energy_tce["firm"] == pytest.approx(energy_consumption(act.park, book).total_tce, rel=1e-9)

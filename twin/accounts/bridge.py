@@ -110,7 +110,9 @@ def park_activity(r, book: FactorBook, opt: AccountingOptions) -> Activity:
                     products.get(n), (trade.get(n, 0.0), certs.get(n, 0.0)))
         if n in {x.id for x in sc.enterprises} or _active(e):
             ents.append(e)
-            energy[n] = _entity_energy(e, ha.by_entity.get(n, {}), book, sc.accounting.energy_basis)
+            heat = ha.by_entity.get(n, {})
+            energy[n] = _entity_energy(e, heat, _own_mwh(heat, ha.unit_owner, n), book,
+                                       sc.accounting.energy_basis)
     park = ParkActivity(tuple(ents), exported_mwh=_pos(ea.exported_mwh),
                         exported_fuel_fired_mwh=_pos(ea.exported_fuel_fired_mwh),
                         ccus_stored_t=park_ccus[0], ccus_utilised_t=park_ccus[1],
@@ -256,8 +258,20 @@ def _active(e: EnterpriseActivity) -> bool:
                 or e.process_co2_t or e.ccus_stored_t or e.ccus_utilised_t)
 
 
-def _entity_energy(e: EnterpriseActivity, heat: dict[str, float], book: FactorBook, basis: str) -> float:
-    """Energy an entity consumed [tce]: its fuels, all electricity, all heat delivered to it."""
+def _own_mwh(by_origin: dict[str, float], owner_of: dict[str, str], entity: str) -> float:
+    """Energy an entity drew from converters it owns [MWh]."""
+    return sum(q for origin, q in by_origin.items()
+               if origin.startswith("unit:") and owner_of.get(origin[len("unit:"):]) == entity)
+
+
+def _entity_energy(e: EnterpriseActivity, heat: dict[str, float], own_heat_mwh: float,
+                   book: FactorBook, basis: str) -> float:
+    """Energy an entity consumed [tce]: its fuels, electricity and heat (GB/T 2589-2020).
+
+    Heat its own units made came from fuels or electricity already counted, so it is not
+    counted again (a firm's coal boiler: its coal, not its coal and its steam). Electricity
+    from its own units is already outside ``electricity_use_mwh``.
+    """
     fuel = sum(q * book.fuel_tce(c) for c, q in e.fuel_use.items())
     return fuel + e.electricity_use_mwh * tce_per_mwh("electricity", basis) + \
-        sum(heat.values()) * tce_per_mwh("heat", basis)
+        (sum(heat.values()) - own_heat_mwh) * tce_per_mwh("heat", basis)
