@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 
 import pytest
 
@@ -157,5 +158,112 @@ def test_spring_festival_window():
     first, last = cal.spring_festival_window(2026, 10, 15)
     assert first == dt.date(2026, 2, 7) and last == dt.date(2026, 3, 4)
     assert cal.spring_festival_window(2026, 0, 0) == (dt.date(2026, 2, 17),) * 2
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="days_before and days_after must be ≥ 0, got -1, 3"):
         cal.spring_festival_window(2026, -1, 3)
+
+
+# Hand cases of the module's stated rules, one era at a time. Every date below is the
+# published State Council schedule (as the ``chinese_calendar`` package has it, 2004 on)
+# unless a comment says the rules knowingly differ from it.
+
+
+def _block(year: int, name: str) -> list[dt.date]:
+    return [d for d, n in cal.public_holidays(year).items() if n == name]
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _makeup_between(year: int, first: dt.date, last: dt.date) -> list[dt.date]:
+    return [d for d in cal.makeup_workdays(year) if first <= d <= last]
+
+
+def test_spring_festival_block_by_era():
+    # before 2008: day 1 (2005-02-09, Wednesday) through day 7; 5 weekdays off, 3 statutory,
+    # so 2 make-up days (published Feb 5 and 6; the rule takes the nearest per side: count only)
+    assert _block(2005, "spring_festival") == _days(dt.date(2005, 2, 9), dt.date(2005, 2, 15))
+    assert len(_makeup_between(2005, dt.date(2005, 1, 20), dt.date(2005, 2, 28))) == 2
+    # 2008 is the first year of eve through day 6 (Spring Festival 2008-02-07)
+    assert _block(2008, "spring_festival") == _days(dt.date(2008, 2, 6), dt.date(2008, 2, 12))
+    # 2019: eve on Monday, a Monday-Sunday block works the whole weekend before
+    assert _block(2019, "spring_festival") == _days(dt.date(2019, 2, 4), dt.date(2019, 2, 10))
+    assert _makeup_between(2019, dt.date(2019, 1, 20), dt.date(2019, 2, 28)) == [
+        dt.date(2019, 2, 2), dt.date(2019, 2, 3)]
+    # 2025: 8 days, 6 weekdays off and 4 statutory days -> 2 make-up days, one each side
+    assert _makeup_between(2025, dt.date(2025, 1, 10), dt.date(2025, 2, 28)) == [
+        dt.date(2025, 1, 26), dt.date(2025, 2, 8)]
+
+
+def test_labour_day_block_by_era():
+    # before 2008: May 1-7 (3 statutory days); 2005 worked Sat Apr 30 and Sun May 8
+    assert _block(2005, "labour_day") == _days(dt.date(2005, 5, 1), dt.date(2005, 5, 7))
+    assert _makeup_between(2005, dt.date(2005, 4, 15), dt.date(2005, 5, 31)) == [
+        dt.date(2005, 4, 30), dt.date(2005, 5, 8)]
+    # 2008-2018: the three-day rule; 2008-05-01 is a Thursday -> Thu-Sat, works the Sunday after
+    assert _block(2008, "labour_day") == _days(dt.date(2008, 5, 1), dt.date(2008, 5, 3))
+    assert _makeup_between(2008, dt.date(2008, 4, 15), dt.date(2008, 5, 31)) == [dt.date(2008, 5, 4)]
+    # from 2019, five days; May 1 on Sunday (2022) or Monday (2023) starts on the Saturday before
+    assert _block(2022, "labour_day") == _days(dt.date(2022, 4, 30), dt.date(2022, 5, 4))
+    assert _block(2023, "labour_day") == _days(dt.date(2023, 4, 29), dt.date(2023, 5, 3))
+    assert _makeup_between(2023, dt.date(2023, 4, 15), dt.date(2023, 5, 31)) == [
+        dt.date(2023, 4, 23), dt.date(2023, 5, 6)]
+    # ... and on any other weekday starts on May 1 (2029-05-01 is a Tuesday; no published year)
+    assert _block(2029, "labour_day") == _days(dt.date(2029, 5, 1), dt.date(2029, 5, 5))
+    # 2025: 2 statutory days, so Thu-Mon (3 weekdays off) is paid back by one day, Sun Apr 27
+    assert _block(2025, "labour_day") == _days(dt.date(2025, 5, 1), dt.date(2025, 5, 5))
+    assert _makeup_between(2025, dt.date(2025, 4, 15), dt.date(2025, 5, 31)) == [dt.date(2025, 4, 27)]
+
+
+def test_autumn_blocks_by_era():
+    # before 2008: National Day Oct 1-7 alone; 2005 worked the weekend after (Oct 8 and 9)
+    h2005 = cal.public_holidays(2005)
+    assert [d for d in h2005 if d.month in (9, 10)] == _days(dt.date(2005, 10, 1), dt.date(2005, 10, 7))
+    assert set(h2005[d] for d in _days(dt.date(2005, 10, 1), dt.date(2005, 10, 7))) == {"national_day"}
+    assert _makeup_between(2005, dt.date(2005, 9, 15), dt.date(2005, 10, 31)) == [
+        dt.date(2005, 10, 8), dt.date(2005, 10, 9)]
+    # from 2008 Mid-Autumn is a holiday: 2008-09-14 is a Sunday -> Sat-Mon (published Sep 13-15).
+    # (2008's National Day was published as Sep 29-Oct 5; the rule keeps Oct 1-7.)
+    assert _block(2008, "mid_autumn") == _days(dt.date(2008, 9, 13), dt.date(2008, 9, 15))
+    # 2019: Mid-Autumn (Friday Sep 13) apart from National Day, each with its own name
+    assert _block(2019, "mid_autumn") == _days(dt.date(2019, 9, 13), dt.date(2019, 9, 15))
+    assert _block(2019, "national_day") == _days(dt.date(2019, 10, 1), dt.date(2019, 10, 7))
+    # 2023: Mid-Autumn on Sep 29, the first day of the merging range: 8 days from it
+    h2023 = cal.public_holidays(2023)
+    assert [d for d in h2023 if d.month in (9, 10)] == _days(dt.date(2023, 9, 29), dt.date(2023, 10, 6))
+    assert h2023[dt.date(2023, 9, 29)] == "mid_autumn" and h2023[dt.date(2023, 9, 30)] == "national_day"
+    assert _makeup_between(2023, dt.date(2023, 9, 15), dt.date(2023, 10, 31)) == [
+        dt.date(2023, 10, 7), dt.date(2023, 10, 8)]
+
+
+def test_new_year_makeup_day_in_the_december_before():
+    # 2019-01-01 is a Tuesday: Sun Dec 30 - Tue Jan 1 off, paid back on Saturday 2018-12-29,
+    # a day of 2018 that belongs to 2019's schedule
+    assert dt.date(2018, 12, 29) in cal.makeup_workdays(2018)
+    assert cal.day_types(2018)["2018-12-29"] == "workday"
+    assert cal.public_holidays(2018)[dt.date(2018, 12, 30)] == "new_year"
+
+
+def test_makeup_days_alternate_sides_nearest_first():
+    # The rules give at most 2 make-up days per block in 2000-2060; the stated rule ("the
+    # nearest weekend day on each side, the nearer side first") is general, so check it on a
+    # Tuesday-Saturday block owing 4 days: Sun May 6 (1 day after) is nearer than Sun Apr 29
+    # (2 days before); then the next free weekend day on each side, Sat May 12 and Sat Apr 28.
+    first, last = dt.date(2029, 5, 1), dt.date(2029, 5, 5)
+    taken = set(_days(first, last))
+    assert cal._block_makeup(first, last, 4, taken) == [
+        dt.date(2029, 5, 6), dt.date(2029, 4, 29), dt.date(2029, 5, 12), dt.date(2029, 4, 28)]
+    # taken days are skipped: with Apr 28-29 taken by another block, the before side moves a week
+    taken |= {dt.date(2029, 4, 28), dt.date(2029, 4, 29)}
+    assert cal._block_makeup(first, last, 3, taken) == [
+        dt.date(2029, 5, 6), dt.date(2029, 4, 22), dt.date(2029, 5, 12)]
+
+
+def test_day_types_names_and_no_warnings():
+    # the names a user sees in a frame or a CSV made from the series
+    types = cal.day_types(2024)
+    assert types.index.name == "date" and types.name == "day_type"
+    # no deprecated pandas aliases: a warning today is an error in the next pandas
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cal.day_types(2023)

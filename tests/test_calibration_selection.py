@@ -131,6 +131,39 @@ def test_learned_days_hand_computed():
     assert (low[0] + low[1] * 0.0).sum() == pytest.approx(24 * 2.0 * 0.02 / 0.96 + 5.0)
 
 
+def test_learned_days_take_sundays_shape_and_the_weather_shape_by_hand():
+    """Holidays, maintenance and Spring Festival days take Sunday's hour shape; the weather
+    term (heating and cooling) follows the weather shape; the always-on floor is the lowest
+    hour of the week (here a Sunday morning, below the holiday's); a day planned at level 0
+    runs all its energy as fixed."""
+    flat = np.full(24, 1 / 24)
+    sunday = np.r_[np.full(12, 1 / 36), np.full(12, 2 / 36)]
+    morning, evening = np.zeros(24), np.zeros(24)
+    morning[6:10] = evening[18:22] = 0.25
+    m = model(day_mwh=np.array([10, 10, 10, 10, 10, 4, 4.0]), holiday_mwh=8.0, cooling_mwh_per_k=0.4,
+              shape=np.vstack([flat] * 6 + [sunday]), weather_shape=np.vstack([morning] * 6 + [evening]))
+
+    def hours(kind, temp_c, weekday, level=1.0):
+        fixed, per_level = hourly_parts(m, calendar([kind], [temp_c], [weekday], level=level), 100.0)
+        return fixed, per_level, fixed + per_level * level
+
+    # Wednesday at 30 degC: 10 MWh flat, cooling 0.4 x (30 - 22) = 3.2 MWh over 06-10
+    np.testing.assert_allclose(hours("workday", 30.0, 2)[2], 10 / 24 + 3.2 * morning)
+    # a Thursday holiday at 10 degC: 8 MWh on Sunday's shape, heating 0.5 x 5 over 18-22
+    np.testing.assert_allclose(hours("holiday", 10.0, 3)[2], 8 * sunday + 2.5 * evening)
+    # a Friday of the Spring Festival at 26 degC: 1 MWh, cooling 0.4 x 4, both Sunday's
+    np.testing.assert_allclose(hours("spring_festival", 26.0, 4)[2], sunday + 1.6 * evening)
+    # a Monday at 18 degC (between the balance points: no weather) planned at half level:
+    # the floor 4 x 1/36 (Sunday before noon) runs whatever the plan, the rest follows it
+    fixed, per_level, _ = hours("workday", 18.0, 0, level=0.5)
+    np.testing.assert_allclose(fixed, np.full(24, 4 / 36))
+    np.testing.assert_allclose(per_level, np.full(24, (10 / 24 - 4 / 36) / 0.5))
+    # maintenance planned at level 0: the holiday energy on Sunday's shape, all of it fixed
+    fixed, per_level, _ = hours("maintenance", 18.0, 0, level=0.0)
+    np.testing.assert_allclose(fixed, 8 * sunday)
+    np.testing.assert_array_equal(per_level, np.zeros(24))
+
+
 @pytest.fixture(scope="module")
 def learned_case(tmp_path_factory):
     """Hourly meters made by the twin from a known learned model (3P heating at 14 degC)."""

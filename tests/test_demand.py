@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import twin
-from twin.physics.demand import DemandParams, Drivers, demand_parts, felt_temperature
+from twin.physics.demand import DemandParams, Drivers, demand_parts, felt_temperature, profile_parts
 
 HOURS = np.tile(np.arange(24), 2)  # two days
 
@@ -57,6 +57,40 @@ def test_space_heat_following_the_calendar_is_off_on_a_holiday():
     assert half[30] / half[6] == pytest.approx(0.5)
     plain = heat(params(), temp, (1.0, 0.0))  # not following: heats the closed day too
     np.testing.assert_allclose(plain, 100.0 / 48)
+
+
+def test_electricity_follows_the_level_above_its_base():
+    """Base 25 %: each hour is 0.25 fixed + 0.75 x level, scaled to the year at the plan
+    (levels 1 then 0.5): 24 x 1 + 24 x 0.625 = 39 units hold 48 MWh."""
+    d = drivers(np.full(48, 18.0), level_day=(1.0, 0.5))
+    parts = demand_parts(d, params(base_load_frac=0.25))
+    el = parts.electricity(d.level_h)[:, 0]
+    np.testing.assert_allclose(el[:24], 48.0 / 39)
+    np.testing.assert_allclose(el[24:], 0.625 * 48.0 / 39)
+    # the agent stopping the second day leaves the base running
+    stopped = parts.electricity(np.r_[np.ones(24), np.zeros(24)][:, None])[:, 0]
+    np.testing.assert_allclose(stopped[24:], 0.25 * 48.0 / 39)
+
+
+def test_profile_parts_scales_the_shape_to_the_annual_total():
+    np.testing.assert_allclose(profile_parts(np.array([1.0, 3.0]), 8.0), [2.0, 6.0])
+    np.testing.assert_allclose(profile_parts(np.array([0.1, 0.4]), 10.0), [2.0, 8.0])  # total < 1
+    # an all-zero profile (allowed: values >= 0) is no demand, not NaN
+    none = profile_parts(np.zeros(3), 5.0)
+    assert none.shape == (3,) and none.dtype == np.float64 and not none.any()  # one per hour
+
+
+def test_space_heat_of_a_site_that_never_needs_it_follows_the_process():
+    """No heating degree-hours (20 degC, balance 15): the space-heat share follows the process
+    shape, per level, so the plan still delivers the annual heat (half level, half heat)."""
+    h = heat(params(space_heat_frac=0.5), np.full(48, 20.0), (1.0, 0.5))
+    assert h.sum() == pytest.approx(100.0)
+    np.testing.assert_allclose(h[24:], h[:24] * 0.5)
+    # all heat as space heat: no process shape to follow; spread evenly, per level
+    h = heat(params(), np.full(48, 20.0), (1.0, 0.5))
+    assert h.sum() == pytest.approx(100.0)
+    np.testing.assert_allclose(h[:24], 100.0 / 36)
+    np.testing.assert_allclose(h[24:], 50.0 / 36)
 
 
 def test_space_heat_only_in_the_heating_season():

@@ -21,7 +21,8 @@ import pandas as pd
 import pvlib
 import pytest
 
-from twin.errors import InputError
+from twin.errors import InputError, Problem
+from twin.physics import synthetic_weather as SW
 from twin.physics import weather as W
 from twin.physics.pv import pv_ac_per_mw_dc, solar_position
 from twin.physics.sites import climate_at, distance_km
@@ -108,6 +109,162 @@ def test_temperature_diurnal_cycle(years):
     assert 3 <= by_hour.idxmin() <= 7 and 13 <= by_hour.idxmax() <= 16
 
 
+def test_ar1_has_unit_variance_and_its_lag1_correlation():
+    """The generator's AR(1) series: stationary, unit variance, lag-1 correlation as asked
+    (statistics of a long draw, fixed seed: the tolerances are ~10 standard errors)."""
+    z = SW._ar1(np.random.default_rng(3), 200_000, 0.6)
+    assert z.var() == pytest.approx(1.0, abs=0.03)
+    assert np.corrcoef(z[:-1], z[1:])[0, 1] == pytest.approx(0.6, abs=0.01)
+    assert z[:1000].var() == pytest.approx(1.0, abs=0.15)  # stationary from the first value
+
+
+def test_bendt_inverse_inverts_the_bendt_cdf():
+    """Bendt et al. (1981): density proportional to exp(gamma kt) on [KT_MIN, kt_max], so
+    F(kt) = (exp(g kt) - exp(g KT_MIN)) / (exp(g kt_max) - exp(g KT_MIN)); uniform at g = 0."""
+    u = np.linspace(0.01, 0.99, 25)
+    kt_max = 0.8
+    for gamma in (-6.0, -1e-9, 0.0, 1e-9, 9.0):
+        kt = SW._bendt_inverse(u, np.full_like(u, gamma), np.full_like(u, kt_max))
+        if gamma == 0.0:
+            cdf = (kt - SW.KT_MIN) / (kt_max - SW.KT_MIN)
+        else:
+            cdf = np.expm1(gamma * (kt - SW.KT_MIN)) / np.expm1(gamma * (kt_max - SW.KT_MIN))
+        np.testing.assert_allclose(cdf, u, atol=1e-6, err_msg=str(gamma))
+
+
+def test_clear_sky_extraterrestrial_is_zero_at_night_and_sums_to_h0():
+    """Extraterrestrial horizontal irradiance: 0 with the sun below the horizon; its daily
+    sum close to H0 of Duffie & Beckman (eq. 1.10.3, Cooper's declination); hourly mid-points
+    over-count sunrise and sunset hours a little (measured: -0.2 % to +3.9 % a day)."""
+    lat, lon, alt = 39.9, 116.4, 50.0
+    index = pd.date_range("2019-01-01", periods=8760, freq="h", tz="Asia/Shanghai")
+    sun = solar_position(index, lat, lon, alt)
+    extra = SW._clear_sky(index, sun, lat, lon, alt)["extra"]
+    night = sun["zenith"].to_numpy().reshape(365, 24) >= 90.0
+    assert (extra[night] == 0).all() and (extra[~night] > 0).all()
+    n = np.arange(1, 366)
+    decl = np.radians(23.45 * np.sin(np.radians(360 * (284 + n) / 365)))
+    phi = np.radians(lat)
+    sunset = np.arccos(-np.tan(phi) * np.tan(decl))
+    h0_wh = (24 / np.pi * 1367 * (1 + 0.033 * np.cos(np.radians(360 * n / 365)))
+             * (np.cos(phi) * np.cos(decl) * np.sin(sunset) + sunset * np.sin(phi) * np.sin(decl)))
+    ratio = extra.sum(axis=1) / h0_wh
+    assert ratio.min() > 0.99 and ratio.max() < 1.05 and abs(ratio.mean() - 1) < 0.02
+
+
+def test_daily_clear_sky_index_keeps_each_month_on_target_within_bendt_support():
+    """Each month's days sum to its target (kt_month x extraterrestrial), each day's KT lies on
+    the Bendt et al. (1981) support [KT_MIN, a + b K - c (K - d)^8] of its own month's K (here
+    a dull first half-year, K = 0.25, and a bright second, K = 0.7; clear-sky = extra)."""
+    kt_month = np.r_[np.full(6, 0.25), np.full(6, 0.7)]
+    flat = np.full(365, 10_000.0)
+    month = np.repeat(np.arange(12), DAYS_IN_MONTH)
+    a, b, c, d = SW.BENDT_KT_MAX
+    kt_max = a + b * kt_month - c * (kt_month - d) ** 8
+    kc = SW._daily_clear_sky_index(kt_month, flat, flat, SEED)
+    for m in range(12):
+        assert kc[month == m].mean() == pytest.approx(kt_month[m], rel=1e-6), m
+        assert SW.KT_MIN - 1e-9 <= kc[month == m].min() and kc[month == m].max() <= kt_max[m] + 1e-9, m
+
+
+@pytest.fixture(scope="module")
+def beijing_sky():
+    info = W.site_info("beijing")
+    where = (info["latitude_deg"], info["longitude_deg"], info["altitude_m"])
+    index = pd.date_range("2019-01-01", periods=8760, freq="h", tz="Asia/Shanghai")
+    sun = solar_position(index, *where)
+    return index, sun, SW._clear_sky(index, sun, *where), np.asarray(info["ghi_kwh_m2_day"])
+
+
+def test_all_sky_days_are_the_clear_sky_scaled_by_their_index(beijing_sky):
+    """Step 3 of the module: a day's GHI is its clear-sky GHI times its clear-sky index
+    (less any hour above the 1.1 enhancement cap); a fully clear day (index 1) has no hourly
+    fluctuation, it is the clear-sky day itself."""
+    _, _, sky, ghi_month = beijing_sky
+    ghi, kc_day = SW._all_sky_ghi(sky, ghi_month, SEED)
+    ghi, clear = ghi.reshape(365, 24), sky["ghi_cs"]
+    expected = kc_day * clear.sum(axis=1)
+    uncapped = ((ghi < SW.KC_HOUR_MAX * clear - 1e-9) | (clear == 0)).all(axis=1)
+    assert uncapped.sum() > 300
+    np.testing.assert_allclose(ghi.sum(axis=1)[uncapped], expected[uncapped], rtol=1e-9)
+    assert (ghi.sum(axis=1) <= expected * (1 + 1e-9)).all()
+    sunny = kc_day >= SW.KC_DAY_MAX
+    assert sunny.sum() > 20  # Beijing has clear days
+    np.testing.assert_allclose(ghi[sunny], clear[sunny], rtol=1e-9, atol=1e-9)
+
+
+def test_erbs_split_closes_on_ghi(beijing_sky):
+    """GHI = DHI + DNI cos(zenith) whenever the sun is up (the closure the split promises)."""
+    index, sun, sky, _ = beijing_sky
+    ghi = sky["ghi_cs"].ravel() * 0.6
+    zenith = sun["zenith"].to_numpy()
+    dni, dhi = SW._split_erbs(ghi, zenith, index)
+    up = zenith < 90
+    np.testing.assert_allclose(dhi[up] + dni[up] * np.cos(np.radians(zenith[up])), ghi[up], atol=1e-6)
+    assert (dni >= 0).all() and (dhi >= 0).all() and (dhi[up] > 0).any()
+
+
+def test_solar_hour_is_local_mean_time_at_mid_hour():
+    """Mean solar time = clock + (longitude - 15 x UTC offset) / 15 h, at the hour's middle:
+    12:00-13:00 Beijing time is 12.26 h in Beijing (116.4 E), 10.34 h in Urumqi (87.6 E)."""
+    index = pd.date_range("2019-06-01", periods=24, freq="h", tz="Asia/Shanghai")
+    assert SW._solar_hour(index, 116.4)[12] == pytest.approx(12.26)
+    urumqi = SW._solar_hour(index, 87.6)
+    assert urumqi[12] == pytest.approx(10.34) and urumqi[0] == pytest.approx(22.34)  # wraps
+
+
+def test_temperature_interpolates_monthly_normals_through_mid_month():
+    """Normals on a straight line of the mid-month day make the seasonal curve that line, day
+    by day (Feb-Nov, away from the Dec-Jan wrap), each month's mean exact. The weather noise
+    and the diurnal cycle are the same draw in both calls and cancel in the difference."""
+    month = np.repeat(np.arange(12), DAYS_IN_MONTH)
+    mid_month = np.r_[0, np.cumsum(DAYS_IN_MONTH)[:-1]] + DAYS_IN_MONTH / 2
+    kc, solar = np.full(365, 0.5), np.tile(np.arange(24) + 0.5, 365)
+    flat = SW._temperature(np.zeros(12), 8.0, kc, solar, SEED)
+    ramp = SW._temperature(0.1 * mid_month, 8.0, kc, solar, SEED)
+    seasonal = (ramp - flat).reshape(365, 24)
+    inner = (month >= 1) & (month <= 10)
+    line = 0.1 * (np.arange(365) + 0.5)  # day d spans [d, d + 1)
+    np.testing.assert_allclose(seasonal[inner], np.repeat(line[inner, None], 24, axis=1), atol=1e-9)
+    # January's first half runs from December's normal (34.95 at Dec 16.5, i.e. day -15.5)
+    # down to January's (1.55 at day 15.5), then up the line; shifted to January's mean
+    x = np.arange(31) + 0.5
+    jan = np.where(x < 15.5, 34.95 + (1.55 - 34.95) * (x + 15.5) / 31.0, 0.1 * x)
+    np.testing.assert_allclose(seasonal[:31, 0], jan - jan.mean() + 1.55, atol=1e-9)
+    # December's second half runs from its normal (34.95 at day 349.5) to January's (1.55 at
+    # day 380.5, the next year's mid-January)
+    x = np.arange(334, 365) + 0.5
+    dec = np.where(x < 349.5, 0.1 * x, 34.95 + (1.55 - 34.95) * (x - 349.5) / 31.0)
+    np.testing.assert_allclose(seasonal[334:, 0], dec - dec.mean() + 34.95, atol=1e-9)
+
+
+def test_diurnal_range_grows_with_clearness_around_the_site_mean():
+    """Each day's max - min is the site's range x (0.5 + 0.5 kc / mean kc): a day twice as clear
+    as the average has 1.5 times the range; over the year the mean range is the site's."""
+    kc = np.tile([0.2, 0.8], 183)[:365]
+    solar = np.tile(np.arange(24) + 0.5, 365)  # holds 5.5 h (the minimum) and 14.5 h (the maximum)
+    hourly = SW._temperature(np.full(12, 10.0), 10.0, kc, solar, SEED).reshape(365, 24)
+    day_range = hourly.max(axis=1) - hourly.min(axis=1)
+    expected = 10.0 * (0.5 + 0.5 * kc / kc.mean())
+    np.testing.assert_allclose(day_range, expected, rtol=1e-9)
+    assert day_range[0] == pytest.approx(10.0 * (0.5 + 0.5 * 0.2 / kc.mean()))
+
+
+def test_wind_speed_is_rayleigh_distributed():
+    """A Weibull of shape 2 (Rayleigh) has std / mean = sqrt(4 / pi - 1) = 0.523 (an
+    exponential would give 1); at solar hour 20 the diurnal factor is exactly 1. Hourly
+    persistence leaves ~300 independent values: tolerance +-0.07."""
+    wind = SW._wind(4.0, np.full(8760, 20.0), SEED)
+    assert wind.mean() == pytest.approx(4.0)
+    assert wind.std() / wind.mean() == pytest.approx(np.sqrt(4 / np.pi - 1), abs=0.07)
+    # the diurnal factor 1 + 0.25 cos(2 pi (h - 14) / 24): windiest about 14 h solar, calmest
+    # about 2 h, in the ratio 1.25 / 0.75 (hour means over the year: +-3 % noise each)
+    by_hour = SW._wind(4.0, np.tile(np.arange(24) + 0.5, 365), SEED).reshape(365, 24).mean(axis=0)
+    assert np.argmax(by_hour) + 0.5 in (12.5, 13.5, 14.5, 15.5)
+    assert np.argmin(by_hour) + 0.5 in (0.5, 1.5, 2.5, 3.5)
+    assert by_hour.max() / by_hour.min() == pytest.approx(1.25 / 0.75, rel=0.1)
+
+
 def test_sites_and_site_info():
     sites = W.known_sites()
     assert len(sites) >= 40 and {"shanghai", "suzhou", "yangzhong", "ordos"} <= set(sites)
@@ -118,6 +275,18 @@ def test_sites_and_site_info():
     assert len(info["ghi_kwh_m2_day"]) == 12 and len(info["temp_c"]) == 12
     with pytest.raises(ValueError, match="known sites: .*shanghai"):
         W.site_info("atlantis")
+
+
+def test_distance_km_on_a_sphere_of_6371_km():
+    """Hand cases of great circles: one degree of a meridian, a quarter of the equator,
+    the antipode (R = 6371 km, the mean Earth radius the docstring states)."""
+    r = 6371.0
+    np.testing.assert_allclose(distance_km(0.0, 0.0, [1.0, 0.0, 0.0], [0.0, 90.0, 180.0]),
+                               [r * np.pi / 180, r * np.pi / 2, r * np.pi], rtol=1e-12)
+    # Beijing (39.9 N 116.4 E) to Shanghai (31.2 N 121.5 E): spherical law of cosines
+    la1, lo1, la2, lo2 = np.radians([39.9, 116.4, 31.2, 121.5])
+    central = np.arccos(np.sin(la1) * np.sin(la2) + np.cos(la1) * np.cos(la2) * np.cos(lo2 - lo1))
+    assert distance_km(39.9, 116.4, [31.2], [121.5])[0] == pytest.approx(r * central, rel=1e-9)
 
 
 def test_unnamed_point_blends_nearest_sites():
@@ -204,6 +373,7 @@ def pvgis_csv(path: Path, frame: pd.DataFrame) -> Path:
 def test_pvgis_utc_labels_become_local(tmp_path, years):
     frame = years["shanghai"]
     read = W.read_weather(pvgis_csv(tmp_path / "tmy.csv", frame), "pvgis")
+    assert read.attrs["time_label"] == "beginning"  # PVGIS labels are the hour's start
     out = W.align_to_year(read, 2019, "Asia/Shanghai", "tmy.csv")
     np.testing.assert_allclose(out["ghi_w_m2"].to_numpy(), frame["ghi_w_m2"].to_numpy(),
                                atol=1e-9)
@@ -227,6 +397,46 @@ def test_pvlib_sample_files_peak_at_solar_noon(name, fmt, tz, lon):
     out = W.align_to_year(W.read_weather(PVLIB_DATA / name, fmt), 2023, tz, name)
     assert len(out) == 8760
     assert abs(ghi_centre_minus_solar_noon_h(out, lon)) < 0.15
+
+
+def test_tmy2_reader_against_the_fixed_columns_of_the_file():
+    """A TMY2 record holds dry-bulb temperature in columns 68-71 and wind speed in 96-98, both
+    in tenths (NREL TMY2 user's manual, table 2-1), GHI in W/m2 in 18-21, and the hour ending
+    1..24 in 8-9; read here without pvlib."""
+    path = PVLIB_DATA / "12839.tm2"
+    records = path.read_text(encoding="ascii").splitlines()[1:]  # after the header line
+    read = W.read_weather(path, "tmy2")
+    assert len(read) == len(records) == 8760 and read.attrs["time_label"] == "beginning"
+    np.testing.assert_allclose(read["temp_air_c"], [int(r[67:71]) / 10 for r in records])
+    np.testing.assert_allclose(read["wind_speed_m_s"], [int(r[95:98]) / 10 for r in records])
+    np.testing.assert_allclose(read["ghi_w_m2"], [int(r[17:21]) for r in records])
+    assert list(read.index.hour[:24]) == [int(r[7:9]) - 1 for r in records[:24]]
+
+
+def test_epw_reader_against_the_file(shared_data):
+    """An EPW data row (after 8 header lines) holds hour 1..24 (hour ending) in field 4,
+    dry bulb in 7, GHI, DNI, DHI in 14-16 and wind speed in 22 (EnergyPlus auxiliary
+    programs, 'Weather file data'); read here with the csv module's plain split."""
+    path = shared_data / "weather" / "epw" / CITIES["beijing"]
+    rows = [line.split(",") for line in path.read_text(encoding="latin-1").splitlines()[8:]]
+    read = W.read_weather(path, "epw")
+    assert read.attrs["time_label"] == "beginning" and read.attrs["source"] == str(path)
+    assert list(read.index.hour[:24]) == [int(r[3]) - 1 for r in rows[:24]]
+    for column, field in {"temp_air_c": 6, "ghi_w_m2": 13, "dni_w_m2": 14, "dhi_w_m2": 15,
+                          "wind_speed_m_s": 21}.items():
+        np.testing.assert_allclose(read[column], [float(r[field]) for r in rows], err_msg=column)
+
+
+def test_csv_year_with_its_closing_hour_stays_hour_beginning(tmp_path, years):
+    """A year written from 00:00 to 00:00 of the next year (8761 rows, as some tools export
+    it) starts at 00:00, so it is hour-beginning; only 01:00 ... 00:00 is hour-ending."""
+    frame = years["beijing"]
+    closed = pd.concat([frame, frame.iloc[[0]]])
+    closed.index = pd.date_range("2019-01-01", periods=8761, freq="h", tz="Asia/Shanghai")
+    read = W.read_weather(write_csv(tmp_path / "closed.csv", closed), "csv")
+    assert read.attrs["time_label"] == "beginning"
+    out = W.align_to_year(read, 2019, "Asia/Shanghai", "closed.csv")
+    np.testing.assert_allclose(out.to_numpy(), frame.to_numpy(), atol=1e-9)
 
 
 # ------------------------------------------------------------------ bad input
@@ -295,6 +505,65 @@ def test_align_rejects_bad_frames(years):
     bad.iloc[7, 0] = 9999.0
     with pytest.raises(InputError, match="outside"):
         W.align_to_year(bad, 2020, "Asia/Shanghai", "a.csv")
+
+
+def only_problem(excinfo) -> Problem:
+    (p,) = excinfo.value.problems
+    return p
+
+
+def test_reader_problems_name_file_field_and_what_is_expected(tmp_path, years):
+    """The project's rule: one line naming the file and the field, saying what is expected."""
+    junk = tmp_path / "junk.epw"
+    junk.write_text("this is not an EPW file\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        W.read_weather(junk, "grib")
+    assert only_problem(err) == Problem(
+        str(junk), "format", "unknown weather format 'grib'; use one of epw, tmy2, tmy3, pvgis, csv")
+    with pytest.raises(InputError) as err:
+        W.read_weather(tmp_path / "nope.csv", "csv")
+    assert only_problem(err) == Problem(str(tmp_path / "nope.csv"), "file", "weather file not found")
+
+    path = good_csv(tmp_path / "w.csv", years)
+    raw = pd.read_csv(path)
+    raw.drop(columns=["timestamp"]).to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        W.read_weather(path, "csv")
+    assert only_problem(err) == Problem(
+        str(path), "timestamp", "column missing (hour-beginning local time, e.g. 2025-01-01 00:00)")
+    raw.assign(timestamp="soon").to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        W.read_weather(path, "csv")
+    (p,) = err.value.problems
+    assert (p.file, p.field) == (str(path), "timestamp")
+    assert p.message.startswith("not readable as times: ") and "soon" in p.message
+    raw.drop(index=[5]).to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        W.read_weather(path, "csv")
+    assert only_problem(err) == Problem(str(path), "timestamp", "times must be hourly and increasing")
+
+
+def test_align_problems_and_a_frame_without_its_label(years):
+    frame = years["beijing"]
+    with pytest.raises(InputError) as err:
+        W.align_to_year(frame.reset_index(drop=True), 2020, "Asia/Shanghai", "a.csv")
+    assert only_problem(err) == Problem("a.csv", "timestamp", "rows need hourly timestamps")
+    # three hours of 10 March replaced by hours of the next year: 8760 rows, 3 hours absent
+    gap = frame.copy()
+    stamps = gap.index.tz_localize(None).to_series()
+    moved = (stamps >= "2019-03-10 05:00") & (stamps <= "2019-03-10 07:00")
+    stamps[moved] = pd.to_datetime(["2020-01-01 00:00", "2020-01-01 01:00", "2020-01-01 02:00"])
+    gap.index = pd.DatetimeIndex(stamps.to_numpy())
+    with pytest.raises(InputError) as err:
+        W.align_to_year(gap, 2019, "Asia/Shanghai", "g.csv")
+    assert only_problem(err) == Problem("g.csv", "timestamp",
+                                        "3 hours of the year missing (first 03-10 05:00)")
+    # a naive hour-ending frame without attrs (01:00 ... 00:00) is recognised from its times
+    ending = frame.copy()
+    ending.index = ending.index.tz_localize(None) + pd.Timedelta(hours=1)
+    ending.attrs = {}
+    out = W.align_to_year(ending, 2019, "Asia/Shanghai", "e.csv")
+    np.testing.assert_allclose(out.to_numpy(), frame.to_numpy(), atol=1e-9)
 
 
 # ------------------------------------------------------------------ real data

@@ -270,7 +270,7 @@ def day_types(
     Returns
     -------
     pandas.Series
-        Index: the days of ``year`` (DatetimeIndex, daily, name ``'date'``);
+        Named ``'day_type'``. Index: the days of ``year`` (DatetimeIndex, daily, name ``'date'``);
         values ``'workday'``, ``'weekend'`` or ``'holiday'``. Holiday blocks
         are ``'holiday'`` even on a weekend day; make-up days are ``'workday'``.
     """

@@ -143,8 +143,8 @@ def _space_heat(d: Drivers, temp_c: np.ndarray, p: DemandParams,
     production level (closed on holidays, set back on weekends), otherwise it
     runs whatever the plan.
     Where a site never drops below the balance point in the heating hours the
-    space-heat share follows the process shape instead, so the annual total
-    is kept.
+    space-heat share follows the process shape instead (evenly over the hours,
+    per level, when all the heat is space heat), so the annual total is kept.
     """
     space_mwh = p.heat_mwh * p.space_heat_frac
     timer = hours_mask(d.hour_of_day, p.space_heat_start_h, p.space_heat_end_h)
@@ -157,6 +157,7 @@ def _space_heat(d: Drivers, temp_c: np.ndarray, p: DemandParams,
     no_hdh = total <= 0
     if no_hdh.any():  # the process shape is per level: it follows the calendar
         alt = heat_per_level[:, no_hdh]
+        alt = np.where((alt > 0).any(axis=0), alt, 1.0)  # no process heat either: even
         norm = (alt * level_h[:, no_hdh]).sum(axis=0)
         shape[:, no_hdh] = np.divide(alt * space_mwh[no_hdh], norm, out=np.zeros_like(alt), where=norm > 0)
         follows = follows | no_hdh

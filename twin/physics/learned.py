@@ -64,7 +64,7 @@ def hourly_parts(m: LearnedModel, c: Calendar, annual_mwh: float) -> tuple[np.nd
     shape = m.shape[row, c.hour_of_day]
     weather_shape = shape if m.weather_shape is None else m.weather_shape[row, c.hour_of_day]
     day, weather = day_terms(m, c.weekday, c.day_kind, c.day_temp_c)
-    scale = annual_mwh / m.reference_mwh if m.reference_mwh > 0 else 0.0
+    scale = annual_mwh / m.reference_mwh  # the schema keeps reference_mwh > 0
     base_h = day * shape
     floor = min(float((m.day_mwh[:, None] * m.shape).min()), float(m.holiday_mwh * m.shape[6].min()))
     always = np.minimum(base_h, floor)
