@@ -63,6 +63,9 @@ def test_estimate_adds_the_census_to_the_sampled_rest():
     assert score == pytest.approx((2 + 3 * 0.5) / 5)
     # variance 3^2 x 0.5 x 0.5 / (2 - 1) x (1 - 2/3) = 0.75
     assert half == pytest.approx(1.96 * 0.75**0.5 / 5)
+    # counting the unchecked sample member 5 as a survivor: 1 killed of 3 sampled
+    low = m.estimate(status, sample, unchecked_survive=True)["twin.physics.pv"]
+    assert low[3] == pytest.approx((2 + 3 * 1 / 3) / 5)
     # a module whose rest was not sampled adds its census only
     other = {**status, "twin.physics.wind.x_g__mutmut_1": "killed", "twin.physics.wind.x_g__mutmut_2": "not checked"}
     assert m.estimate(other, sample, lambda module: "all")["all"][:3] == (6, 3, 2)
