@@ -381,8 +381,8 @@ def test_ghg_accounts_of_an_enterprise_line_by_line():
 def test_park_ghg_account_carries_the_stored_co2_with_its_note():
     _, mkt = ghg_park_accounts(TWO, BOOK)
     stored = mkt.line("ccs:stored")
-    assert (stored.kind, stored.activity, stored.factor, stored.co2_t, stored.scope, stored.note) == (
-        "emission", 500.0, -1.0, -500.0, 1, CCS_NOTE)
+    assert (stored.kind, stored.activity, stored.activity_unit, stored.factor, stored.factor_unit, stored.co2_t,
+            stored.scope, stored.note) == ("emission", 500.0, "t_co2", -1.0, "t_co2_per_t_co2", -500.0, 1, CCS_NOTE)
     coal = mkt.line("fuel:coal")
     assert (coal.activity, coal.factor, coal.scope) == (1_500.0, pytest.approx(COAL_PER_T), 1)  # merged per tonne
     assert mkt.line("electricity:certificates").scope == 2 and mkt.line("electricity:certificates").kind == "zero"
@@ -405,3 +405,75 @@ def test_activity_errors_name_file_field_and_enterprise():
         ("park.yaml", "enterprises[0].product_shares.z", "product 'z' has no tonnes in products_t", "firm")]
     assert problems(PARK, AccountingOptions(certificates="half")) == [  # type: ignore[arg-type]
         ("park.yaml", "accounting.certificates", "must be 'zero' or 'not_recognised', got 'half'", None)]
+
+
+def test_contracts_cover_at_most_an_inflow_under_one_mwh():
+    """Exports leave 0.5 MWh of net inflow: 0.5 of the 0.8 MWh of trades cover it, 0.3 are unused."""
+    firm = EnterpriseActivity("f", grid_electricity_mwh=10.0, green_trade_mwh=0.8)
+    acc = national_account(ParkActivity((firm,), exported_mwh=9.5), BOOK)
+    assert acc.line("electricity:grid_net_inflow").activity == pytest.approx(0.0)
+    assert acc.line("electricity:green_trade").activity == pytest.approx(0.5)
+    assert acc.line("memo:contracts_exceeding_grid").activity == pytest.approx(0.3)
+
+
+def test_a_net_exporter_is_floored_at_zero_and_says_so():
+    firm = EnterpriseActivity("f", grid_electricity_mwh=10.0)
+    exporter = national_account(ParkActivity((firm,), exported_mwh=12.0), BOOK).line("electricity:grid_net_inflow")
+    assert (exporter.activity, exporter.co2_t, exporter.note) == (
+        0.0, 0.0, "net exporter: inflow floored at 0 (credit_net_export=False)")
+    balanced = national_account(ParkActivity((firm,), exported_mwh=10.0), BOOK).line("electricity:grid_net_inflow")
+    assert (balanced.activity, balanced.note) == (0.0, "net inflow = grid import - export")  # not an exporter
+
+
+def test_national_account_lists_green_supply_at_zero_by_name():
+    firm = EnterpriseActivity("f", grid_electricity_mwh=10.0, inpark_renewable_mwh=4.0, direct_green_mwh=6.0)
+    acc = national_account(ParkActivity((firm,)), BOOK)
+    rows = {ln.item: (ln.kind, ln.activity, ln.co2_t) for ln in acc.lines if ln.kind == "zero"}
+    assert rows == {"electricity:inpark_renewable": ("zero", 4.0, 0.0), "electricity:direct_green": ("zero", 6.0, 0.0)}
+
+
+def test_ghg_accounts_list_green_supply_at_zero_in_scope_2_by_name():
+    firm = EnterpriseActivity("f", grid_electricity_mwh=10.0, inpark_renewable_mwh=4.0, direct_green_mwh=6.0)
+    for acc in ghg_accounts(firm, BOOK):
+        rows = {ln.item: (ln.activity, ln.co2_t, ln.scope) for ln in acc.lines if ln.kind == "zero"}
+        assert rows == {"electricity:inpark_renewable": (4.0, 0.0, 2), "electricity:direct_green": (6.0, 0.0, 2)}
+
+
+def test_ghg_accounts_of_a_capturing_firm_on_a_regional_grid():
+    """20 t of CO2 utilised is a deduction line (not deducted by default); 30 t stored is a scope-1 line of -30.
+
+    The grid factors are the chosen area's: Inner Mongolia regional 0.6361 for both methods (grid_factors.csv, 2023).
+    """
+    firm = EnterpriseActivity("f", grid_electricity_mwh=100.0, ccus_utilised_t=20.0, ccus_stored_t=30.0)
+    opt = AccountingOptions(location_basis="regional", location_area="inner_mongolia",
+                            residual_basis="regional", residual_area="inner_mongolia")
+    loc, mkt = ghg_accounts(firm, BOOK, opt)
+    for acc, item in ((loc, "electricity:grid"), (mkt, "electricity:residual")):
+        assert acc.line(item).factor == pytest.approx(0.6361)
+        used = acc.line("deduction:ccus_utilised")
+        assert (used.kind, used.activity, used.co2_t, used.deducted) == ("deduction", 20.0, 20.0, False)
+        assert (acc.line("ccs:stored").co2_t, acc.line("ccs:stored").scope) == (-30.0, 1)
+
+
+def test_an_enterprises_contracts_beyond_its_grid_use_are_a_zero_memo_even_under_one_mwh():
+    firm = EnterpriseActivity("f", grid_electricity_mwh=2.0, green_trade_mwh=1.5, certificates_mwh=0.9)
+    memo = ghg_accounts(firm, BOOK)[1].line("memo:contracts_exceeding_grid")  # 1.5 + 0.9 - 2.0 = 0.4 MWh
+    assert (memo.kind, memo.activity, memo.activity_unit, memo.factor, memo.co2_t) == pytest.approx(
+        ("memo", 0.4, "MWh", 0.0, 0.0))
+
+
+def test_park_ghg_accounts_pass_the_options_on_and_merge_lines_at_their_weighted_factor():
+    """Heat bought by two firms at 0.3 and 0.5 t/MWh (100 MWh each) is one line of 200 MWh at 0.4.
+
+    The park's own utilised CO2, sinks and offsets are deduction lines; the grid is at the chosen regional factor.
+    """
+    a = EnterpriseActivity("a", grid_electricity_mwh=10.0, heat_bought_mwh=100.0, heat_factor_t_per_mwh=0.3)
+    b = EnterpriseActivity("b", heat_bought_mwh=100.0, heat_factor_t_per_mwh=0.5)
+    park = ParkActivity((a, b), ccus_utilised_t=5.0, sinks_t=6.0, offsets_t=7.0)
+    opt = AccountingOptions(location_basis="regional", location_area="inner_mongolia")
+    loc, _ = ghg_park_accounts(park, BOOK, opt)
+    heat = loc.line("heat:bought")
+    assert (heat.activity, heat.factor, heat.co2_t) == pytest.approx((200.0, 0.4, 80.0))
+    assert loc.line("electricity:grid").factor == pytest.approx(0.6361)
+    assert {ln.item: ln.activity for ln in loc.lines if ln.kind == "deduction"} == {
+        "deduction:ccus_utilised": 5.0, "deduction:sinks": 6.0, "deduction:offsets": 7.0}

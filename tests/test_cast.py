@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import zlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -105,6 +108,9 @@ def test_heat_pump_on_waste_heat_and_water_recycling_by_hand(write_scenario):
     assert f["whp@heat"] == pytest.approx(1.5 * 168 * 1.333)
     assert k["water_reused_m3"] == pytest.approx(0.9 * 8 * 168)
     assert k["water_fresh_m3"] == pytest.approx(10 * 168 - 0.9 * 8 * 168)
+    # the recycler leaves 0.5 kg of sludge per m3 treated: the park's only solid waste, landfilled
+    assert k["solid_waste_generated_t"] == pytest.approx(0.0005 * 8 * 168)
+    assert k["solid_waste_landfilled_t"] == pytest.approx(0.0005 * 8 * 168)
 
 
 @pytest.fixture(scope="module")
@@ -302,3 +308,90 @@ def test_electric_heating_term_by_hand(write_scenario):
     temp = twin.network.inputs.site_weather(r.scenario)["temp_air_c"].loc[r.index].to_numpy()
     factor = 1 + 0.05 * np.maximum(15.0 - temp, 0.0)  # the same production every hour: load follows the factor
     np.testing.assert_allclose(el / el.mean(), factor / factor.mean(), rtol=1e-12)
+
+
+def test_random_failures_follow_the_asset_stream_and_are_logged_by_the_park(write_scenario):
+    """A renewal process walked by hand on the asset's own random stream.
+
+    The stream of an asset is seeded by (scenario seed, CRC-32 of its id), so the draws are
+    known without running the park: time to failure ~ Exp(MTBF), then repair ~ Exp(MTTR),
+    again and again. The boiler is out from the hour it fails (rounded up) to the hour it is
+    back (rounded up); both events are the park's, not the boiler operator's.
+    """
+    data = {"name": "cast", "seed": 11, "period": WEEK, "site": SITE, "reliability": {"failures": True},
+            "grid": {"import_max_mw": 100},
+            "enterprises": [{"id": "dyer", "sector": "textile", "calendar": STEADY, "demand": {"heat_mwh": 20000}}],
+            "assets": [{"id": "b1", "type": "boiler", "bus": "heat", "fuel": "coal", "p_th_max_mw": 5,
+                        "efficiency_frac": 0.8, "mtbf_h": 30, "mttr_h": 6},
+                       {"id": "b2", "type": "boiler", "bus": "heat", "fuel": "natural_gas", "p_th_max_mw": 5,
+                        "efficiency_frac": 0.9}]}
+    r = twin.run(twin.load_scenario(write_scenario(data)))
+    rng = np.random.default_rng([11, zlib.crc32(b"b1")])
+    t, out, want = 0.0, np.zeros(168, bool), []
+    while True:
+        t += rng.exponential(30)
+        down, repair = math.ceil(t), rng.exponential(6)
+        up = math.ceil(t + repair)
+        if down >= 168:
+            break
+        out[down:up] = True
+        want.append((down, "b1", "park", "failure", f"out of service for {repair:.1f} h"))
+        if up < 168:
+            want.append((up, "b1", "park", "repaired", "back in service"))
+        t += repair
+    assert len(want) >= 4  # this seed fails the boiler more than once in the week
+    assert _outage_events(r) == want
+    b1 = r.flows_frame()["b1@heat"].to_numpy()
+    assert (b1[out] == 0).all() and (b1[~out] > 0).all()  # the cheaper coal boiler runs whenever it can
+
+
+def test_daily_decisions_are_written_one_row_per_date(write_scenario, tmp_path):
+    """daily.csv: a ``date`` column, one row per simulated day, the plant's level per day."""
+    r = scenario(write_scenario, enterprises=[plant()])
+    r.write(tmp_path / "out")
+    daily = pd.read_csv(tmp_path / "out" / "daily.csv")
+    assert list(daily.columns) == ["date", "plant.level"]
+    assert list(daily["date"]) == [f"2025-07-{d:02d}" for d in range(7, 14)]
+
+
+def test_a_run_without_events_writes_the_event_columns(write_scenario, tmp_path):
+    """No failures, no maintenance, no tank: no events, yet events.csv keeps its header
+    (a reader of the files finds the same five columns whether anything happened or not)."""
+    r = scenario(write_scenario, enterprises=[plant()])
+    assert r.events.empty
+    assert list(r.events.columns) == ["time", "asset", "agent", "event", "detail"]
+    r.write(tmp_path / "out")
+    assert (tmp_path / "out" / "events.csv").read_text(encoding="utf-8").splitlines() == ["time,asset,agent,event,detail"]
+
+
+def test_smart_charging_takes_only_the_cheapest_hours_even_if_the_next_are_close(write_scenario):
+    """A night priced 280.0 CNY/MWh from 00:00 to 04:00 and 280.5 from 04:00 to 08:00.
+
+    Smart charging goes to the cheapest hours of the night: the four at 280.0, not the four
+    half a yuan dearer. 1.5 MWh a day (the fleet of the test above) over four hours.
+    """
+    tariff = {"name": "close", "source": "test: two night prices half a yuan apart", "year": 2025,
+              "energy_cny_per_mwh": {"valley": 280.0, "low": 280.5, "flat": 600.0},
+              "seasons": [{"months": list(range(1, 13)), "hours": {"valley": [[0, 4]], "low": [[4, 8]],
+                                                                   "flat": [[8, 24]]}}]}
+    fleet = {"id": "fleet", "vehicle": "bev_truck", "count": 5, "distance_km": 100, "speed_km_h": 50,
+             "trips_per_day": 10, "depot_bus": "el", "charging": "smart"}
+    r = scenario(write_scenario, buses=[{"id": "el", "carrier": "electricity"}], enterprises=[plant()],
+                 fleets=[fleet], grid={"import_max_mw": 100, "tariff": tariff})
+    drawn = -r.flows_frame()["fleet@el"].to_numpy().reshape(7, 24)
+    want = np.zeros((7, 24))
+    want[1:, 0:4] = 1.5 / 4
+    np.testing.assert_allclose(drawn[:6], want[:6], atol=1e-12)
+
+
+def test_spring_festival_shutdown_is_logged_on_its_first_and_last_day(write_scenario):
+    """Spring Festival 2025 fell on 29 January (published calendar); with the default three
+    days before and ten after, the plant is shut from 26 January to 8 February and resumes
+    on 9 February, at the production level its calendar states."""
+    r = scenario(write_scenario, period={"year": 2025, "start": "2025-01-20", "days": 28},
+                 enterprises=[{**plant(), "calendar": {"public_holidays": "cn", "spring_festival_load_frac": 0.2}}])
+    events = [(str(t.date()), t.hour, a, g, e, d) for t, a, g, e, d in
+              zip(r.events.time, r.events.asset, r.events.agent, r.events.event, r.events.detail, strict=True)]
+    assert events == [
+        ("2025-01-26", 0, "plant", "plant", "shutdown_start", "Spring Festival shutdown, production level 0.20"),
+        ("2025-02-09", 0, "plant", "plant", "shutdown_end", "production resumes after Spring Festival")]

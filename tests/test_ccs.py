@@ -92,12 +92,14 @@ def test_converter_electricity_follows_what_each_converter_makes():
 
 
 def tank_park(write_scenario, soc_init_frac: float, process_co2_t_per_h: float = 1.0,
-              capture_rate_frac: float = 0.9, pipeline_t_per_h: float = 0.0) -> twin.Results:
+              capture_rate_frac: float = 0.9, pipeline_t_per_h: float = 0.0,
+              delivers_to: str | None = None) -> twin.Results:
     """A plant's flue CO2 captured into a 40 t tank (no pipeline), emptied by one 30 t truck.
 
     The plant runs every hour (1 t of product an hour), the capture unit takes
     ``capture_rate_frac`` of the flue; the captured bus vents what the tank cannot take,
-    or first sends up to ``pipeline_t_per_h`` to storage by pipeline.
+    or first sends up to ``pipeline_t_per_h`` to storage by pipeline. The truck takes its
+    loads to storage unless ``delivers_to`` says otherwise.
     """
     data = {
         "name": "tank", "period": {"year": 2025, "start": "2025-07-07", "days": 7},
@@ -121,7 +123,7 @@ def tank_park(write_scenario, soc_init_frac: float, process_co2_t_per_h: float =
                    {"id": "tank", "type": "storage", "preset": "co2_tank", "owner": "plant",
                     "bus": "captured", "p_max": 40, "e_max": 40, "soc_init_frac": soc_init_frac}],
         "fleets": [{"id": "trucks", "vehicle": "diesel_truck", "count": 1, "distance_km": 50,
-                    "cargo_bus": "captured"}]}
+                    "cargo_bus": "captured", **({"delivers_to": delivers_to} if delivers_to else {})}]}
     return twin.run(twin.load_scenario(write_scenario(data)))
 
 
@@ -213,3 +215,16 @@ def test_pipeline_takes_its_share_first_and_the_tank_keeps_the_rest(write_scenar
     assert daily(r, "co2_storage@captured")[:3] == pytest.approx([-12.0] * 3)
     np.testing.assert_allclose(r.soc_mwh[HOURS_PER_DAY - 1:3 * HOURS_PER_DAY:HOURS_PER_DAY, 0], [9.6, 19.2, 28.8],
                                atol=1e-9)
+
+
+@pytest.mark.parametrize(("delivers_to", "stored", "utilised"), [(None, 90.0, 0.0), ("co2_storage", 90.0, 0.0),
+                                                                 ("co2_utilisation", 0.0, 90.0)])
+def test_trucked_co2_counts_where_the_trucks_deliver_it(write_scenario, delivers_to, stored, utilised):
+    """The week of the full-tank test: three 30 t truck loads (days 1, 3 and 5), 5 x 21.6 t captured.
+
+    Trucks deliver to storage by default; sent to a user instead, the same 90 t are utilised.
+    """
+    k = tank_park(write_scenario, soc_init_frac=0.47, delivers_to=delivers_to).kpis
+    assert k["co2_captured_t"] == pytest.approx(5 * 21.6)
+    assert k["co2_stored_t"] == pytest.approx(stored, abs=1e-9)
+    assert k["co2_utilised_t"] == pytest.approx(utilised, abs=1e-9)

@@ -312,3 +312,47 @@ def test_resource_indicators_pass_the_overrides_on_to_product_energy():
     r = ResourceActivity(products=(ProductEnergy("cement", 9.0, 100.0, 0.1),))  # 0.09 / 0.1 = 0.9
     product = resource_indicators(r, overrides={"product_energy_vs_grade2": 0.8})[3]
     assert (product.value, product.threshold, product.passed) == (pytest.approx(0.9), 0.8, False)
+
+
+# Round 4 of mutation testing (unchecked mutants screened by hand): a caller may ask for the
+# core indicator's name and unit without a park size, and the 1e-12 tolerance is inclusive.
+def test_core_threshold_without_a_size_still_names_the_indicator():
+    """Without a size no band is picked, but the name, unit and comparison (the same in every band) are known."""
+    th = threshold("carbon_per_energy")
+    assert (th.key, th.name_zh, th.comparison, th.unit) == ("carbon_per_energy", "单位能耗碳排放", "<=",
+                                                            "t_co2_per_tce")
+
+
+def test_a_value_within_the_rounding_tolerance_of_the_threshold_passes():
+    # The tolerance absorbs float noise in the ratio: a value exactly 1e-12 beyond still passes.
+    limit = 0.5
+    just_above = limit + 1e-12
+    assert core_indicator(just_above, 1.0, overrides={"carbon_per_energy": limit}).passed is True
+    just_below = 0.9 - 1e-12  # '>=' indicators: 1e-12 short of the threshold still passes
+    waste = ResourceActivity(solid_waste_generated_t=1.0, solid_waste_utilised_t=just_below)
+    assert resource_indicators(waste, {"solid_waste_utilisation": 0.9})[0].passed is True
+
+
+def test_shares_of_a_tiny_park_are_ratios_and_gas_counts_only_if_burned():
+    """Only zero is 'no data': a park using under 1 tce or 1 MWh still gets its shares."""
+    firm = EnterpriseActivity("tiny", grid_electricity_mwh=0.3, inpark_renewable_mwh=0.2)  # 0.5 MWh = 0.06 tce
+    park = ParkActivity((firm,))
+    clean = clean_energy_share(park, energy_consumption(park, BOOK), BOOK, gas_is_clean=True)
+    assert clean.value == pytest.approx(0.2 / 0.5)
+    assert clean.inputs["natural_gas_tce"] == 0.0  # gas counted as clean, but none is burned
+    assert direct_green_share(park).value == pytest.approx(0.2 / 0.5)
+    waste = ResourceActivity(solid_waste_generated_t=0.5, solid_waste_utilised_t=0.4)
+    assert resource_indicators(waste)[0].value == pytest.approx(0.8)
+
+
+def test_every_resource_ratio_takes_its_scenario_override():
+    r = ResourceActivity(solid_waste_generated_t=100.0, solid_waste_utilised_t=50.0, waste_heat_available_mwh=100.0,
+                         waste_heat_recovered_mwh=50.0, water_fresh_m3=50.0, water_repeated_m3=50.0)
+    keys = ("solid_waste_utilisation", "waste_heat_utilisation", "water_reuse")
+    results = resource_indicators(r, overrides=dict.fromkeys(keys, 0.4))
+    # each ratio is 0.5; the overridden threshold 0.4 reaches every one of them
+    assert [(x.key, x.value, x.threshold, x.passed) for x in results[:3]] == [(k, 0.5, 0.4, True) for k in keys]
+
+
+def test_races_score_of_flows_under_one_mwh():
+    assert races_score(0.5, 0.25) == pytest.approx(0.5)  # only (0, 0) has no score

@@ -55,12 +55,15 @@ def settle_block(net: Network, flows: np.ndarray, soc_out: np.ndarray, hours: sl
     for _ in range(RESETTLE_PASSES):
         late = [b for b in net.order if np.abs(_residual(net, f, b, all_ports=True)).max() > TOLERANCE]
         if not late:
-            return
+            break
         for b in late:
             _settle_bus(net, f, soc_out, hours, b, plan, first=False)
-    for b in net.order:  # whatever still moves closes by slack alone
-        f[:, net.slack_ports[b]] = 0.0
-        _close(net.slack[b], f, _residual(net, f, b))
+    else:
+        for b in net.order:  # whatever still moves closes by slack alone
+            f[:, net.slack_ports[b]] = 0.0
+            _close(net.slack[b], f, _residual(net, f, b))
+    # re-settled units move gas, captured CO2 and grid power on the slack-only buses too
+    _close_batch(net.trivial, f)
 
 
 def _residual(net: Network, f: np.ndarray, b: int, all_ports: bool = False) -> np.ndarray:
