@@ -79,7 +79,7 @@ def read_sample(path: Path) -> Sample:
 
 
 def estimate(status: dict[str, str], sample: Sample, group=lambda module: module,
-             unchecked_survive: bool = False) -> dict[str, tuple]:
+             unchecked_survive: bool = False, equivalent: frozenset[str] = frozenset()) -> dict[str, tuple]:
     """Estimated killed share per group: (mutants, census, sampled, score, half-width of 95 %).
 
     Each module is two strata: the mutants checked outside the sample, counted whole (the
@@ -88,44 +88,55 @@ def estimate(status: dict[str, str], sample: Sample, group=lambda module: module
     member adds its census only (the mutants column shows what is covered). ``group`` maps
     a module to the row it is added to. ``unchecked_survive`` counts sample members not yet
     checked as survivors (a lower bound when a run stopped before the sample's dearest ones).
+    Mutants in ``equivalent`` (no test can kill them) leave the population: those of the
+    census by name, those of the rest in the proportion the sample shows.
     """
     total, census, killed = Counter(), Counter(), Counter()
-    kills: dict[str, list[bool]] = defaultdict(list)
+    drawn: dict[str, list[str]] = defaultdict(list)  # "k" killed, "s" survived, "e" equivalent
     for name, s in status.items():
         module = module_of(name)
         total[module] += 1
         if name in sample:
             if s != "not checked" or unchecked_survive:
-                kills[module].append(s in KILLED)
+                drawn[module].append("k" if s in KILLED else "e" if name in equivalent else "s")
         elif s != "not checked":
             census[module] += 1
             killed[module] += s in KILLED
+            total[module] -= name in equivalent  # out of the population, not in the rest either
+            census[module] -= name in equivalent
     acc: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0.0, 0.0])
     for module in total:
-        a, rest, k = acc[group(module)], total[module] - census[module], kills[module]
+        a, rest, d = acc[group(module)], total[module] - census[module], drawn[module]
         a[0] += census[module]
         a[1] += census[module]
         a[3] += killed[module]
-        if rest and k:
-            n, p = len(k), sum(k) / len(k)
-            a[0] += rest
+        kept = len(d) - d.count("e")
+        if rest and kept:
+            n, p, real = len(d), d.count("k") / kept, rest * kept / len(d)
+            a[0] += real
             a[2] += n
-            a[3] += rest * p
-            a[4] += rest**2 * p * (1 - p) / max(n - 1, 1) * (1 - n / rest)
-    return {g: (int(a[0]), int(a[1]), int(a[2]), a[3] / a[0], 1.96 * a[4] ** 0.5 / a[0])
+            a[3] += real * p
+            a[4] += real**2 * p * (1 - p) / max(kept - 1, 1) * (1 - n / rest)
+    return {g: (round(a[0]), int(a[1]), int(a[2]), a[3] / a[0], 1.96 * a[4] ** 0.5 / a[0])
             for g, a in acc.items() if a[0]}
 
 
-def _estimate_lines(status: dict[str, str], sample: Sample) -> list[str]:
+def _estimate_lines(status: dict[str, str], sample: Sample, equivalent: frozenset[str]) -> list[str]:
     lines = ["", "## Estimated over every mutant (census + random sample)", "",
-             "The last column counts the sample members no run reached as survivors.", "",
+             "The score counts every mutant; the last but one column counts the sample members no run "
+             "reached as survivors; the last leaves the equivalent mutants out (census by name, the rest "
+             "in the sample's proportion).", "",
              "| | mutants | checked in the full run | random sample of the rest (checked) | score "
-             "| 95 % interval | score if the unchecked sample survived |", "|---|---|---|---|---|---|---|"]
+             "| 95 % interval | score if the unchecked sample survived | score leaving equivalents out "
+             "(95 % interval) |", "|---|---|---|---|---|---|---|---|"]
     for group in (package_of, lambda m: "**all**"):
         rows, low = estimate(status, sample, group), estimate(status, sample, group, True)
+        net = estimate(status, sample, group, equivalent=equivalent)
         for g, (n, census, sampled, score, half) in sorted(rows.items()):
+            e_score, e_half = net[g][3], net[g][4]
             lines.append(f"| {g} | {n} | {census} | {sampled} | {score:.1%} | "
-                         f"{score - half:.1%} – {min(score + half, 1):.1%} | {low[g][3]:.1%} |")
+                         f"{score - half:.1%} – {min(score + half, 1):.1%} | {low[g][3]:.1%} | "
+                         f"{e_score:.1%} ({e_score - e_half:.1%} – {min(e_score + e_half, 1):.1%}) |")
     return lines
 
 
@@ -145,16 +156,25 @@ def report(status: dict[str, str], reasons: dict[str, str], sample: Sample | Non
     lines += [_row(p, by_package[p]) for p in sorted(by_package)]
     lines.append(_row("**all**", sum(by_package.values(), Counter())))
     if sample:
-        lines += _estimate_lines(status, sample)
+        lines += _estimate_lines(status, sample, frozenset(reasons))
     lines += ["", "## By module", "", *head]
     lines += [_row(m, by_module[m]) for m in sorted(by_module)]
     left = sorted(n for n, s in status.items() if s in ("survived", "no tests"))
     explained = [n for n in left if n in reasons]
     lines += ["", f"## Survivors ({len(left)}: {len(explained)} explained as equivalent, "
-              f"{len(left) - len(explained)} not yet)", "",
+              f"{len(left) - len(explained)} not yet)", "", _without_equivalents(status, explained), "",
               "| mutant | status | why it survives |", "|---|---|---|"]
     lines += [f"| `{n}` | {status[n]} | {reasons.get(n, 'unexplained')} |" for n in left]
     return "\n".join(lines) + "\n"
+
+
+def _without_equivalents(status: dict[str, str], explained: list[str]) -> str:
+    """The checked mutants' score once the equivalent ones (no test can kill) are left out."""
+    checked = [s for s in status.values() if s not in ("not checked", "skipped")]
+    killed, kept = sum(s in KILLED for s in checked), len(checked) - len(explained)
+    score = f"{killed / kept:.1%}" if kept else "-"
+    return (f"Leaving the {len(explained)} equivalent mutants out, {killed} of the {kept} other checked "
+            f"mutants are killed: {score}.")
 
 
 def draw_sample(status: dict[str, str], fraction: float, seed: int) -> list[tuple[str, str, int]]:

@@ -15,14 +15,16 @@ SCENARIOS = ROOT / "scenarios"
 SHARED_DATA = (ROOT.parent if ROOT.name == "mutants" else ROOT).parent / "shared" / "data"
 
 
-@pytest.fixture(autouse=True, scope="session")
+@pytest.fixture(autouse=True)
 def _fresh_caches_under_mutmut():
-    """Empty the twin's in-memory caches when mutmut runs a mutant.
+    """Empty the twin's in-memory caches before every test when mutmut runs.
 
-    mutmut forks each mutant from a process that has already run the tests, so a
-    cached result (calendar blocks, PV and weather inputs, factor tables) would be
-    served without ever calling the mutated function, and the mutant would
-    "survive" untested.
+    A cached result (calendar blocks, PV and weather inputs, factor tables) is served
+    without calling the function again. mutmut maps each function to the tests that
+    call it in one session: with the caches kept, a test that only reads a cached
+    result is not mapped, is never run against that function's mutants, and they
+    "survive" untested. Mutant runs fork from a process that has already run tests,
+    with the same effect.
     """
     if "MUTANT_UNDER_TEST" in os.environ:
         _clear_caches()

@@ -341,6 +341,7 @@ def test_random_failures_follow_the_asset_stream_and_are_logged_by_the_park(writ
         t += repair
     assert len(want) >= 4  # this seed fails the boiler more than once in the week
     assert _outage_events(r) == want
+    assert r.kpis["equipment_failures"] == sum(w[3] == "failure" for w in want)
     b1 = r.flows_frame()["b1@heat"].to_numpy()
     assert (b1[out] == 0).all() and (b1[~out] > 0).all()  # the cheaper coal boiler runs whenever it can
 
@@ -395,3 +396,49 @@ def test_spring_festival_shutdown_is_logged_on_its_first_and_last_day(write_scen
     assert events == [
         ("2025-01-26", 0, "plant", "plant", "shutdown_start", "Spring Festival shutdown, production level 0.20"),
         ("2025-02-09", 0, "plant", "plant", "shutdown_end", "production resumes after Spring Festival")]
+
+
+@pytest.mark.parametrize(("start", "logged"), [
+    # the run starts on the last shutdown day: the plant resumes on its second day
+    ("2025-02-08", [("2025-02-09", 0, "plant", "plant", "shutdown_end", "production resumes after Spring Festival")]),
+    # the run starts on the day production resumes: nothing ended inside the run
+    ("2025-02-09", []),
+])
+def test_a_shutdown_ends_inside_the_run_only_after_its_first_day(write_scenario, start, logged):
+    r = scenario(write_scenario, period={"year": 2025, "start": start, "days": 3},
+                 enterprises=[{**plant(), "calendar": {"public_holidays": "cn", "spring_festival_load_frac": 0.2}}])
+    events = [(str(t.date()), t.hour, a, g, e, d) for t, a, g, e, d in
+              zip(r.events.time, r.events.asset, r.events.agent, r.events.event, r.events.detail, strict=True)]
+    assert events == logged
+
+
+def test_enterprise_maintenance_stops_production_and_is_logged_once(write_scenario):
+    """Two maintenance days (9-10 July 2025) of a plant making 1 t/h: no production and no
+    process electricity those 48 hours, one log line on the first morning."""
+    r = scenario(write_scenario, enterprises=[{**plant(), "maintenance": ["2025-07-09", "2025-07-10"]}])
+    events = [(str(t.date()), t.hour, e, d) for t, e, d in zip(r.events.time, r.events.event, r.events.detail,
+                                                                  strict=True)]
+    assert events == [("2025-07-09", 0, "maintenance_start", "planned maintenance: production stops")]
+    el = -r.flows_frame()["plant@el"].to_numpy().reshape(7, 24)
+    assert (el[2:4] == 0).all() and (el[[0, 1, 4, 5, 6]] > 0).all()
+
+
+def test_a_store_does_not_charge_from_a_unit_under_maintenance(write_scenario):
+    """The thermal store charges in the valley from the electric boiler's spare capacity.
+    On the boiler's maintenance day (9 July) there is none: the store may only discharge,
+    and the heat it cannot give is unserved, no more."""
+    parts = dict(enterprises=[{"id": "dyer", "sector": "chemicals", "calendar": STEADY, "demand": {"heat_mwh": 26280}}],
+                 assets=[{"id": "eboiler", "type": "boiler", "bus": "heat", "fuel": "electricity", "p_th_max_mw": 10,
+                          "efficiency_frac": 0.99, "maintenance": [{"start": "2025-07-09", "days": 1}]},
+                         {"id": "tank", "type": "storage", "preset": "thermal_storage", "bus": "heat",
+                          "p_max": 3, "e_max": 20, "soc_init_frac": 0.0, "strategy": "tou_arbitrage"}])
+    r = scenario(write_scenario, **parts)
+    f = r.flows_frame()
+    down = slice(48, 72)
+    tank = f["tank@heat"].to_numpy()
+    assert (f["eboiler@heat"].to_numpy()[down] == 0).all()
+    assert (tank[down] >= -1e-9).all()  # no charging from a boiler that is out
+    assert tank[:48].min() < -1.0  # while it charges in the valleys of the days before
+    unserved = f.filter(like="unserved").sum(axis=1).to_numpy()[down]
+    demand = -f["dyer@heat"].to_numpy()[down]
+    np.testing.assert_allclose(unserved, demand - tank[down], atol=1e-9)

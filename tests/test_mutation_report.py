@@ -45,6 +45,8 @@ def test_scores_count_timeouts_as_killed_and_untested_as_not():
     assert "## Survivors (3: 1 explained as equivalent, 2 not yet)" in md
     assert "| `calibration.metrics.x_r2__mutmut_8` | survived | NaN either way |" in md
     assert "| `twin.physics.wind.x_hub_wind_speed__mutmut_1` | no tests | unexplained |" in md
+    # 3 killed of the 6 checked, less the 1 equivalent
+    assert "Leaving the 1 equivalent mutants out, 3 of the 5 other checked mutants are killed: 60.0%." in md
 
 
 def test_every_recorded_equivalent_names_a_mutant_and_a_reason():
@@ -69,3 +71,18 @@ def test_estimate_adds_the_census_to_the_sampled_rest():
     # a module whose rest was not sampled adds its census only
     other = {**status, "twin.physics.wind.x_g__mutmut_1": "killed", "twin.physics.wind.x_g__mutmut_2": "not checked"}
     assert m.estimate(other, sample, lambda module: "all")["all"][:3] == (6, 3, 2)
+
+
+def test_estimate_leaving_equivalents_out():
+    """Census 1, 2 killed and 6 equivalent; the rest (3, 4, 5) sampled whole: 3 killed,
+    4 survived, 5 equivalent. Without equivalents: (2 + 3 x 1/3) / 6 = 0.5. Leaving them out:
+    the census is 1-2 (2 killed), the rest holds 3 x 2/3 = 2 real mutants, half killed:
+    (2 + 1) / 4 = 0.75, exact (the whole rest was sampled)."""
+    m = _script()
+    status = {f"twin.physics.pv.x_f__mutmut_{i}": s for i, s in
+              enumerate(["killed", "killed", "killed", "survived", "survived", "survived"], start=1)}
+    sample = {f"twin.physics.pv.x_f__mutmut_{i}": ("twin.physics.pv", 3) for i in (3, 4, 5)}
+    assert m.estimate(status, sample)["twin.physics.pv"][3] == pytest.approx(0.5)
+    eq = frozenset({"twin.physics.pv.x_f__mutmut_5", "twin.physics.pv.x_f__mutmut_6"})
+    n, census, sampled, score, half = m.estimate(status, sample, equivalent=eq)["twin.physics.pv"]
+    assert (n, census, sampled, score, half) == (4, 2, 3, pytest.approx(0.75), pytest.approx(0.0))

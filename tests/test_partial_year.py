@@ -7,6 +7,8 @@ one-week run. Issue 14 (finding 6): a February run's demand charge was scaled by
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from test_assessment import small
 
@@ -96,3 +98,19 @@ def test_a_full_year_has_no_partial_year_note(write_scenario):
     a = assess_dict(write_scenario, data)
     assert a.economics.notes == []
     assert a.economics.operating_cny["demand_charge_cny"] == pytest.approx(a.kpis["demand_charge_cny"])
+
+
+@pytest.mark.parametrize(("start", "hours", "share"), [
+    ("2024-01-01", 8784, 1.0),  # a whole leap year is the whole year, not 8,784 / 8,760
+    ("2024-02-26", 168, 168 / 8784),  # a week of 2024 (leap year)
+    ("2025-02-24", 168, 168 / 8760),
+])
+def test_year_share_counts_the_hours_of_the_runs_own_year(start, hours, share):
+    """Yearly declarations are pro-rated over the hours of the calendar year the run is in."""
+    import numpy as np
+    import pandas as pd
+
+    from twin.accounts.bridge import year_share
+
+    run = SimpleNamespace(index=pd.date_range(start, periods=hours, freq="h"), flows=np.zeros((hours, 2)))
+    assert year_share(run) == pytest.approx(share, rel=1e-12)
