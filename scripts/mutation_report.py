@@ -140,8 +140,13 @@ def _estimate_lines(status: dict[str, str], sample: Sample, equivalent: frozense
     return lines
 
 
-def report(status: dict[str, str], reasons: dict[str, str], sample: Sample | None = None) -> str:
-    """The Markdown report: scores per package and module, then the survivors."""
+def report(status: dict[str, str], reasons: dict[str, str], sample: Sample | None = None,
+           killed_since: frozenset[str] = frozenset()) -> str:
+    """The Markdown report: scores per package and module, then the survivors.
+
+    ``killed_since``: survivors that a later run (after new tests) killed; the scores keep
+    the verdict of ``status`` (for sample members, the run before any test targeted them).
+    """
     by_module: dict[str, Counter] = defaultdict(Counter)
     for name, s in status.items():
         by_module[module_of(name)][s] += 1
@@ -161,10 +166,14 @@ def report(status: dict[str, str], reasons: dict[str, str], sample: Sample | Non
     lines += [_row(m, by_module[m]) for m in sorted(by_module)]
     left = sorted(n for n, s in status.items() if s in ("survived", "no tests"))
     explained = [n for n in left if n in reasons]
-    lines += ["", f"## Survivors ({len(left)}: {len(explained)} explained as equivalent, "
-              f"{len(left) - len(explained)} not yet)", "", _without_equivalents(status, explained), "",
+    since = [n for n in left if n in killed_since and n not in reasons]
+    lines += ["", f"## Survivors ({len(left)}: {len(explained)} explained as equivalent, {len(since)} killed "
+              f"since, {len(left) - len(explained) - len(since)} not yet)", "",
+              _without_equivalents(status, explained), "",
               "| mutant | status | why it survives |", "|---|---|---|"]
-    lines += [f"| `{n}` | {status[n]} | {reasons.get(n, 'unexplained')} |" for n in left]
+    why = {**{n: "killed since by a test written after this run (the scores keep this run's verdict)"
+              for n in since}, **reasons}
+    lines += [f"| `{n}` | {status[n]} | {why.get(n, 'unexplained')} |" for n in left]
     return "\n".join(lines) + "\n"
 
 
@@ -204,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--draw", type=float, metavar="FRACTION",
                     help="draw a random FRACTION of each module's unchecked mutants into --sample")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--since", type=Path, metavar="RESULTS",
+                    help="results of a later run: survivors it killed are marked, the scores keep --results")
     args = ap.parse_args(argv)
     if args.results:
         text = args.results.read_text(encoding="utf-8")
@@ -221,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
             w.writerows(draw_sample(status, args.draw, args.seed))
         print(f"run: mutmut run $(cut -d, -f1 {args.sample} | tail -n +2)")
         return 0
-    md = report(status, equivalents(), read_sample(args.sample) if args.sample else None)
+    later = parse(args.since.read_text(encoding="utf-8")) if args.since else {}
+    md = report(status, equivalents(), read_sample(args.sample) if args.sample else None,
+                frozenset(n for n, s in later.items() if s in KILLED))
     if args.out:
         args.out.write_text(md, encoding="utf-8")
     else:

@@ -42,7 +42,7 @@ def test_scores_count_timeouts_as_killed_and_untested_as_not():
     # kernel: 1 killed of 1 checked; the unchecked one is not in the score
     assert "| twin.kernel | 2 | 1 | 0 | 0 | 1 | 100.0% |" in md
     assert "| **all** | 7 | 3 | 2 | 1 | 1 | 50.0% |" in md  # 3 killed of 6 checked
-    assert "## Survivors (3: 1 explained as equivalent, 2 not yet)" in md
+    assert "## Survivors (3: 1 explained as equivalent, 0 killed since, 2 not yet)" in md
     assert "| `calibration.metrics.x_r2__mutmut_8` | survived | NaN either way |" in md
     assert "| `twin.physics.wind.x_hub_wind_speed__mutmut_1` | no tests | unexplained |" in md
     # 3 killed of the 6 checked, less the 1 equivalent
@@ -86,3 +86,12 @@ def test_estimate_leaving_equivalents_out():
     eq = frozenset({"twin.physics.pv.x_f__mutmut_5", "twin.physics.pv.x_f__mutmut_6"})
     n, census, sampled, score, half = m.estimate(status, sample, equivalent=eq)["twin.physics.pv"]
     assert (n, census, sampled, score, half) == (4, 2, 3, pytest.approx(0.75), pytest.approx(0.0))
+
+
+def test_survivors_killed_by_a_later_run_are_marked_but_not_scored():
+    m = _script()
+    status = m.parse(RESULTS)
+    md = m.report(status, {}, killed_since=frozenset({"twin.physics.wind.x_power_curve__mutmut_2"}))
+    assert "## Survivors (3: 0 explained as equivalent, 1 killed since, 2 not yet)" in md
+    assert "| `twin.physics.wind.x_power_curve__mutmut_2` | survived | killed since by a test" in md
+    assert "| twin.physics.wind | 4 | 2 | 1 | 1 | 0 | 50.0% |" in md  # still scored as a survivor
