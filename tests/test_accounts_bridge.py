@@ -205,3 +205,33 @@ def test_accounting_areas_default_to_the_province():
     opt = accounting_options(_accounting(province="jiangsu", location_area="east"))
     assert (opt.location_area, opt.national_grid_area, opt.residual_area, opt.footprint_area) == \
         ("east", "jiangsu", "jiangsu", "jiangsu")
+
+
+def test_small_captures_keep_their_fate_and_uncaptured_co2_stays_with_the_park():
+    """Half a tonne captured by b's unit (0.3 t stored, 0.2 t used: 60 % / 40 %), and 1 t of
+    boiler flue piped to storage without capture: that tonne is no unit's capture, so it is
+    the park's, not the boiler owner's."""
+    ports = [("b@flue", "enterprise_process_co2", "co2", "flue", 0.5),
+             ("cc1@flue", "converter_absorb", "co2", "flue", -0.5),
+             ("cc1@cap", "converter_out", "co2", "cap", 0.5),
+             ("store@cap", "co2_storage", "co2", "cap", -0.3),
+             ("use@cap", "co2_utilisation", "co2", "cap", -0.2),
+             ("blr@pipe", "converter_out", "co2", "pipe", 1.0),
+             ("pipe@pipe", "co2_storage", "co2", "pipe", -1.0)]
+    act = park_activity(run_of(ports, {"cc1": "b", "blr": "b"}), FactorBook(2023), AccountingOptions())
+    b = next(e for e in act.park.enterprises if e.id == "b")
+    assert (b.ccus_stored_t, b.ccus_utilised_t) == pytest.approx((0.3, 0.2))
+    assert (act.park.ccus_stored_t, act.park.ccus_utilised_t) == pytest.approx((1.0, 0.0))
+
+
+def test_a_fleets_electricity_is_its_owners():
+    """c's battery trucks charge 2 MWh from the grid (grid import 4 + 2 MWh): c's grid
+    electricity is those 2 MWh; a keeps its 3 MWh from the grid (6 used, 3 own PV)."""
+    ports = [p if p[0] != "grid@el" else ("grid@el", "grid_import", "electricity", "el", 6.0) for p in PORTS]
+    ports.append(("trucks@el", "fleet", "electricity", "el", -2.0))
+    run = run_of(ports)
+    run.scenario.fleets = [SimpleNamespace(id="trucks", owner="c")]
+    act = park_activity(run, FactorBook(2023), AccountingOptions())
+    ents = {e.id: e for e in act.park.enterprises}
+    assert ents["c"].grid_electricity_mwh == pytest.approx(2.0)
+    assert ents["a"].grid_electricity_mwh == pytest.approx(3.0)

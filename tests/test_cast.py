@@ -442,3 +442,32 @@ def test_a_store_does_not_charge_from_a_unit_under_maintenance(write_scenario):
     unserved = f.filter(like="unserved").sum(axis=1).to_numpy()[down]
     demand = -f["dyer@heat"].to_numpy()[down]
     np.testing.assert_allclose(unserved, demand - tank[down], atol=1e-9)
+
+
+def test_two_fleets_add_their_kilometres_and_energy(write_scenario):
+    """A battery fleet (10 trips of 100 km a day) and a diesel fleet (4 trips of 50 km) in one
+    week: 7,000 + 1,400 km; energy 7,000 x 1.5 kWh/km + 1,400 x 0.292 kg/km x 42.652 MJ/kg."""
+    bev = {"id": "bev", "vehicle": "bev_truck", "count": 5, "distance_km": 100, "trips_per_day": 10,
+           "depot_bus": "el"}
+    diesel = {"id": "diesel", "vehicle": "diesel_truck", "count": 2, "distance_km": 50, "trips_per_day": 4}
+    r = scenario(write_scenario, buses=[{"id": "el", "carrier": "electricity"}],
+                 enterprises=[plant()], fleets=[bev, diesel])
+    assert r.kpis["truck_km"] == pytest.approx(7 * 10 * 100 + 7 * 4 * 50)
+    assert r.kpis["truck_energy_mwh"] == pytest.approx(7000 * 0.0015 + 1400 * 0.000292 * 42.652 / 3.6)
+
+
+def test_absorbing_units_take_only_what_arrives(write_scenario):
+    """0.25 MWh of waste heat an hour (0.25 t/h x 1 MWh/t) against two 1.5 MW recovery pumps:
+    together they take exactly what arrives, never more, and nothing is left unserved."""
+    r = scenario(
+        write_scenario,
+        buses=[{"id": "el", "carrier": "electricity"}, {"id": "heat", "carrier": "heat"},
+               {"id": "wh", "carrier": "waste_heat"}],
+        enterprises=[{**plant(), "production": {"t_per_year": 2190, "waste_heat_mwh_per_t": 1.0,
+                                                "waste_heat_bus": "wh"}}],
+        assets=[{"id": f"whp{i}", "type": "converter", "preset": "waste_heat_pump", "capacity": 1.5,
+                 "buses": {"waste_heat": "wh", "heat": "heat"}} for i in (1, 2)])
+    f = r.flows_frame()
+    np.testing.assert_allclose(-(f["whp1@wh"] + f["whp2@wh"]).to_numpy(), 0.25, rtol=1e-9)
+    assert r.kpis["waste_heat_recovered_mwh"] == pytest.approx(0.25 * 168)
+    assert f.filter(like="unserved").abs().to_numpy().max(initial=0.0) < 1e-9

@@ -164,3 +164,19 @@ def test_capacity_changes_on_one_date_are_refused(write_scenario):
                 {"date": "2025-03-01", "capacity_frac": 0.5}, {"date": "2025-03-01", "capacity_frac": 0.7}]}}]}
     with pytest.raises(twin.InputError, match="same date"):
         twin.load_scenario(write_scenario(data))
+
+
+def test_capacity_change_on_the_second_day_of_the_year_is_logged(write_scenario):
+    """A change from 2 January is the calendar's day 1: logged once, at its midnight."""
+    plant = {"id": "plant", "sector": "chemicals", "heat_bus": None, "base_load_frac": 0.2,
+             "calendar": {"public_holidays": "none", "weekend_load_frac": 1.0,
+                          "capacity_changes": [{"date": "2025-01-02", "capacity_frac": 0.5}]},
+             "demand": {"electricity_mwh": 8760}, "production": {"t_per_year": 1000}}
+    data = {"name": "step", "period": {"year": 2025, "start": "2025-01-01", "days": 3},
+            "reliability": {"failures": False},
+            "site": {"name": "t", "latitude_deg": 31.3, "longitude_deg": 120.6,
+                     "weather": {"source": "synthetic", "site": "suzhou"}},
+            "grid": {"import_max_mw": 100}, "enterprises": [plant]}
+    r = twin.run(twin.load_scenario(write_scenario(data)))
+    ev = r.events[r.events.event == "capacity_change"]
+    assert [str(t) for t in ev.time] == ["2025-01-02 00:00:00+08:00"] and "0.50" in ev.detail.iloc[0]

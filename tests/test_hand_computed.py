@@ -241,3 +241,32 @@ def test_wind_self_sufficiency_and_a_stated_grid_factor_by_hand(write_scenario):
     assert k["pv_generation_mwh"] == 0
     assert k["self_sufficiency_frac"] == pytest.approx(1 - imported / demand)
     assert k["co2_grid_t"] == pytest.approx(0.123 * imported)
+
+
+def test_electricity_kpis_from_the_flows_by_hand(write_scenario):
+    """A 1 MW plant with 5 MWp of PV, a 0.5 MW export limit and an 8 MWh battery (90 % each
+    way) storing the midday surplus for the night, a summer week. From the hourly flows by
+    role: renewable used = PV - curtailed - exported; self-sufficiency = used / (imported +
+    used); the battery's losses = 10 % of what it took in + (1/0.9 - 1) of what it gave back."""
+    data = {"name": "kpis", "period": {"year": 2025, "start": "2025-07-07", "days": 7},
+            "site": {"name": "t", "latitude_deg": 31.3, "longitude_deg": 120.6,
+                     "weather": {"source": "synthetic", "site": "suzhou"}},
+            "reliability": {"failures": False}, "grid": {"import_max_mw": 100, "export_max_mw": 0.5},
+            "enterprises": [{"id": "plant", "sector": "chemicals", "heat_bus": None, "base_load_frac": 1.0,
+                             "calendar": {"public_holidays": "none", "weekend_load_frac": 1.0},
+                             "demand": {"electricity_mwh": 8760}}],
+            "assets": [{"id": "pv", "type": "pv", "p_dc_mw": 5},
+                       {"id": "bat", "type": "battery", "p_max_mw": 1, "e_max_mwh": 8, "eta_charge_frac": 0.9,
+                        "eta_discharge_frac": 0.9, "soc_min_frac": 0.0, "soc_init_frac": 0.5, "soc_max_frac": 1.0,
+                        "strategy": "self_consumption"}]}
+    r = twin.run(twin.load_scenario(write_scenario(data)))
+    f, k = r.flows_frame(), r.kpis
+    pv, imported = f["pv@el"].sum(), f["grid_import@el"].sum()
+    curtailed, exported = -f.filter(like="curtail").sum().sum(), -f["grid_export@el"].sum()
+    assert curtailed > 1 and exported > 1  # both limits matter this week
+    used = pv - curtailed - exported
+    assert k["self_sufficiency_frac"] == pytest.approx(used / (imported + used), rel=1e-9)
+    bat = f["bat@el"].to_numpy()
+    assert abs(bat[-1]) > 1e-3  # the battery still moves in the last hour
+    losses = -bat[bat < 0].sum() * (1 - 0.9) + bat[bat > 0].sum() * (1 / 0.9 - 1)
+    assert k["storage_losses_mwh"] == pytest.approx(losses, rel=1e-9)

@@ -290,3 +290,28 @@ def test_a_re_settled_bus_still_takes_the_limited_header_before_the_boiler(write
     assert np.minimum(wasted, boiler).max() < 1e-9
     assert invariants.converter_ports_follow_coefficients(r, net) == []
     assert np.abs(imbalance(r.flows, net.port_bus, len(net.bus_ids))).max() < 1e-9
+
+
+def test_storage_operator_sees_the_months_peak_so_far(write_scenario):
+    """A run from 30 January: the operator's month starts at hour 0 for January and at hour 48
+    (1 February) after; each morning it is shown the highest grid import of its month up to
+    that morning, 0 on the first morning of a month."""
+    from twin.kernel.agents.storage import StorageOperator
+    from twin.kernel.simulation import simulation
+    from twin.physics.storage import DayContext
+
+    data = mini_dict()
+    data["period"] = {"year": 2025, "start": "2025-01-30", "days": 4}
+    data["reliability"] = {"failures": False}
+    sim = simulation(twin.load_scenario(write_scenario(data)))
+    op = next(a for a in sim.model.agents if isinstance(a, StorageOperator))
+    np.testing.assert_array_equal(op.month_start, np.repeat([0, 48], 48))
+    seen = []
+    op.strategy = lambda ctx: seen.append(ctx.peak_mw) or np.zeros(24)
+    ctx = DayContext(np.zeros(24), np.zeros(24), 0.0, sim.net.stores[0].params, np.zeros(0), 0.0)
+    imported = sim.results.flows[:, op.import_port]
+    for day in range(4):
+        sim.model.day = day
+        op.plan(ctx)
+    assert seen == [0.0, imported[:24].max(), 0.0, imported[48:72].max()]
+    assert op.peak_cny_per_mw > 0 and min(seen[1], seen[3]) > 0

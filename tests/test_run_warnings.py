@@ -79,6 +79,18 @@ def test_vent_and_dump_warn_only_where_a_path_was_built():
     assert got == {("captured", "vent"): 3.0, ("waste_heat", "dump"): 5.0}
 
 
+def test_unmet_demand_comes_before_waste_whatever_the_amounts():
+    """1 MWh unserved on el and 5 MWh of waste heat dumped beside its recovery: the shortfall
+    is listed first; within a kind the biggest first."""
+    r = _results(["unserved", "demand", "unserved", "demand", "dump", "converter_in"],
+                 ["el", "el", "heat", "heat", "waste_heat", "waste_heat"],
+                 ["electricity", "electricity", "heat", "heat", "waste_heat", "waste_heat"],
+                 [[0.5, -0.5, 0.2, -0.2, -3, -1], [0.5, -0.5, 0.1, -0.1, -2, -1]])
+    assert [(w.kind, w.bus, w.amount) for w in run_warnings(r)] == [
+        ("unmet", "el", pytest.approx(1.0)), ("unmet", "heat", pytest.approx(0.3)),
+        ("wasted", "waste_heat", pytest.approx(5.0))]
+
+
 def test_cli_run_and_assess_warn_on_stderr(starved, capsys):
     assert main(["run", str(starved / "starved.yaml")]) == 0
     err = capsys.readouterr().err
@@ -114,7 +126,7 @@ def test_app_results_page_shows_the_warning():
 
 
 @pytest.mark.parametrize(("amount", "shown"), [(15155.4, "15,155"), (10.0, "10"), (9.87654, "9.88"),
-                                               (0.0123456, "0.0123")])
+                                               (0.0123456, "0.0123"), (10.6, "11")])
 def test_warning_amount_reads_in_thousands_or_three_significant_digits(amount, shown):
     """Ten units and more in whole units with thousands separators ("15,155 MWh unserved"),
     less to three significant digits, so a small shortfall does not read as "0"."""
