@@ -235,3 +235,11 @@ def test_a_fleets_electricity_is_its_owners():
     ents = {e.id: e for e in act.park.enterprises}
     assert ents["c"].grid_electricity_mwh == pytest.approx(2.0)
     assert ents["a"].grid_electricity_mwh == pytest.approx(3.0)
+
+
+def test_an_entity_without_electricity_has_no_green_or_grid_power():
+    """The park is an entity only through its capture unit cc3: it draws no electricity, so
+    every electricity figure of it is 0."""
+    act = park_activity(run_of(), FactorBook(2023), AccountingOptions())
+    park = next(e for e in act.park.enterprises if e.id == "park")
+    assert (park.grid_electricity_mwh, park.inpark_renewable_mwh, park.direct_green_mwh) == (0.0, 0.0, 0.0)

@@ -471,3 +471,27 @@ def test_absorbing_units_take_only_what_arrives(write_scenario):
     np.testing.assert_allclose(-(f["whp1@wh"] + f["whp2@wh"]).to_numpy(), 0.25, rtol=1e-9)
     assert r.kpis["waste_heat_recovered_mwh"] == pytest.approx(0.25 * 168)
     assert f.filter(like="unserved").abs().to_numpy().max(initial=0.0) < 1e-9
+
+
+@pytest.mark.parametrize(("distance_km", "logged"), [(400, ["2025-07-07 16:00:00+08:00"]),
+                                                     (800, ["2025-07-07 23:00:00+08:00"]), (850, [])])
+def test_an_arrival_at_the_end_of_the_run_shows_in_its_last_hour(write_scenario, distance_km, logged):
+    """One truck leaves at 08:00 at 50 km/h on a one-day run: back at 16:00 from 400 km; from
+    800 km at midnight, the run's end, shown in its last hour (23:00); from 850 km, after the
+    run, not at all."""
+    fleet = {"id": "fleet", "vehicle": "diesel_truck", "count": 1, "distance_km": distance_km, "speed_km_h": 50,
+             "trips_per_day": 1}
+    r = scenario(write_scenario, period={"year": 2025, "start": "2025-07-07", "days": 1},
+                 buses=[{"id": "el", "carrier": "electricity"}], enterprises=[plant()], fleets=[fleet])
+    assert [str(t) for t in r.events.time] == logged
+
+
+def test_charging_after_the_run_ends_counts_in_its_last_hour(write_scenario):
+    """A battery truck back after the one-day run (850 km at 50 km/h from 08:00) charges on
+    return, which is after the run: its 850 km x 1.5 kWh/km = 1.275 MWh count in the last hour."""
+    fleet = {"id": "fleet", "vehicle": "bev_truck", "count": 1, "distance_km": 850, "speed_km_h": 50,
+             "trips_per_day": 1, "depot_bus": "el", "charging": "immediate"}
+    r = scenario(write_scenario, period={"year": 2025, "start": "2025-07-07", "days": 1},
+                 buses=[{"id": "el", "carrier": "electricity"}], enterprises=[plant()], fleets=[fleet])
+    drawn = -r.flows_frame()["fleet@el"].to_numpy()
+    np.testing.assert_allclose(drawn, np.r_[np.zeros(23), 850 * 0.0015], atol=1e-12)

@@ -228,3 +228,22 @@ def test_trucked_co2_counts_where_the_trucks_deliver_it(write_scenario, delivers
     assert k["co2_captured_t"] == pytest.approx(5 * 21.6)
     assert k["co2_stored_t"] == pytest.approx(stored, abs=1e-9)
     assert k["co2_utilised_t"] == pytest.approx(utilised, abs=1e-9)
+
+
+@pytest.mark.parametrize(("soc_init_frac", "trips"), [(0.8, 0), (0.9, 1)])
+def test_trucks_load_only_what_lies_above_the_heel(write_scenario, monkeypatch, soc_init_frac, trips):
+    """A 40 t tank keeping a 10 % heel (4 t): at 32 t only 28 t can leave, less than a 30 t
+    load, so no truck goes on the first day; at 36 t, 32 t can leave: one truck."""
+    import twin.network.arrays as arrays
+
+    shipped = arrays.preset
+
+    def with_heel(kind: str, name: str) -> dict:
+        p = shipped(kind, name)
+        return {**p, "soc_min_frac": 0.1} if name == "co2_tank" else p
+
+    monkeypatch.setattr(arrays, "preset", with_heel)
+    r = tank_park(write_scenario, soc_init_frac=soc_init_frac, process_co2_t_per_h=0.001)
+    day0 = [e for e in events_of(r, "trucks_arrived") if e[0] < HOURS_PER_DAY]
+    assert len(day0) == (1 if trips else 0)
+    assert r.soc_mwh[:, 0].min() >= 4.0 - 1e-9

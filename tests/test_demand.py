@@ -93,6 +93,16 @@ def test_space_heat_of_a_site_that_never_needs_it_follows_the_process():
     np.testing.assert_allclose(h[24:], 50.0 / 36)
 
 
+def test_space_heat_of_a_site_that_never_needs_it_follows_a_small_day_shift():
+    """The same with a small day-shift plant (20 MWh, heat only 08:00-20:00, under 1 MWh/h):
+    the space-heat share follows the process into the shift hours, none at night."""
+    h = heat(params(space_heat_frac=0.5, heat_mwh=20.0, shift_start_h=8, shift_end_h=20), np.full(48, 20.0),
+             (1.0, 1.0))
+    assert h.sum() == pytest.approx(20.0)
+    night = (HOURS < 8) | (HOURS >= 20)
+    assert (h[night] == 0).all() and (h[~night] > 0).all()
+
+
 def test_space_heat_only_in_the_heating_season():
     temp = np.full(48, 5.0)
     d = drivers(temp, month=(5, 6))  # the season ends with May

@@ -315,3 +315,14 @@ def test_storage_operator_sees_the_months_peak_so_far(write_scenario):
         op.plan(ctx)
     assert seen == [0.0, imported[:24].max(), 0.0, imported[48:72].max()]
     assert op.peak_cny_per_mw > 0 and min(seen[1], seen[3]) > 0
+
+
+def test_a_park_without_agents_runs(write_scenario):
+    """Only a PV array and the grid: no enterprise, store, fleet or capture unit decides, and
+    the run still completes, exporting all the PV."""
+    data = {"name": "empty", "period": {"year": 2025, "start": "2025-07-07", "days": 1},
+            "site": LOOP["site"], "reliability": {"failures": False},
+            "grid": {"import_max_mw": 10, "export_max_mw": 10}, "assets": [{"id": "pv", "type": "pv", "p_dc_mw": 1}]}
+    r = twin.run(twin.load_scenario(write_scenario(data)))
+    f = r.flows_frame()
+    assert f["pv@el"].sum() > 0.1 and np.allclose(f["grid_export@el"], -f["pv@el"])

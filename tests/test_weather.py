@@ -103,6 +103,14 @@ def test_reproduces_its_monthly_inputs(years, site):
     assert (frame["wind_speed_m_s"] >= 0).all()
 
 
+def test_a_named_site_wins_over_the_coordinates():
+    """Harbin's climate asked for at Suzhou's coordinates: the monthly temperatures are
+    Harbin's (named site), not a blend of the sites around Suzhou."""
+    frame = W.synthetic_weather(31.3, 120.6, 5.0, SEED, site="harbin")
+    temp = frame["temp_air_c"].groupby(frame.index.month).mean().to_numpy()
+    np.testing.assert_allclose(temp, W.site_info("harbin")["temp_c"], atol=1e-6)
+
+
 def test_temperature_diurnal_cycle(years):
     temp = years["beijing"]["temp_air_c"]
     by_hour = temp.groupby(temp.index.hour).mean()
