@@ -133,10 +133,10 @@ def _estimate_lines(status: dict[str, str], sample: Sample, equivalent: frozense
         rows, low = estimate(status, sample, group), estimate(status, sample, group, True)
         net = estimate(status, sample, group, equivalent=equivalent)
         for g, (n, census, sampled, score, half) in sorted(rows.items()):
-            e_score, e_half = net[g][3], net[g][4]
+            e = net.get(g)  # absent when every mutant of the group is equivalent
+            e_text = f"{e[3]:.1%} ({e[3] - e[4]:.1%} – {min(e[3] + e[4], 1):.1%})" if e else "-"
             lines.append(f"| {g} | {n} | {census} | {sampled} | {score:.1%} | "
-                         f"{score - half:.1%} – {min(score + half, 1):.1%} | {low[g][3]:.1%} | "
-                         f"{e_score:.1%} ({e_score - e_half:.1%} – {min(e_score + e_half, 1):.1%}) |")
+                         f"{score - half:.1%} – {min(score + half, 1):.1%} | {low[g][3]:.1%} | {e_text} |")
     return lines
 
 
