@@ -235,6 +235,12 @@ def _outage_events(r: twin.Results) -> list[tuple]:
     return list(zip(hours, r.events.asset, r.events.agent, r.events.event, r.events.detail, strict=True))
 
 
+def _dated_events(r: twin.Results) -> list[tuple]:
+    """(date, hour of day, asset, agent, event, detail) of every event of a run."""
+    return [(str(t.date()), t.hour, a, g, e, d) for t, a, g, e, d in
+            zip(r.events.time, r.events.asset, r.events.agent, r.events.event, r.events.detail, strict=True)]
+
+
 def test_planned_maintenance_takes_the_asset_out(write_scenario):
     """Thursday and Friday out (hours 72-119 of the week): the gas boiler carries the load then."""
     r = _maintained(write_scenario, {"start": "2025-07-10", "days": 2})
@@ -391,8 +397,7 @@ def test_spring_festival_shutdown_is_logged_on_its_first_and_last_day(write_scen
     on 9 February, at the production level its calendar states."""
     r = scenario(write_scenario, period={"year": 2025, "start": "2025-01-20", "days": 28},
                  enterprises=[{**plant(), "calendar": {"public_holidays": "cn", "spring_festival_load_frac": 0.2}}])
-    events = [(str(t.date()), t.hour, a, g, e, d) for t, a, g, e, d in
-              zip(r.events.time, r.events.asset, r.events.agent, r.events.event, r.events.detail, strict=True)]
+    events = _dated_events(r)
     assert events == [
         ("2025-01-26", 0, "plant", "plant", "shutdown_start", "Spring Festival shutdown, production level 0.20"),
         ("2025-02-09", 0, "plant", "plant", "shutdown_end", "production resumes after Spring Festival")]
@@ -407,8 +412,7 @@ def test_spring_festival_shutdown_is_logged_on_its_first_and_last_day(write_scen
 def test_a_shutdown_ends_inside_the_run_only_after_its_first_day(write_scenario, start, logged):
     r = scenario(write_scenario, period={"year": 2025, "start": start, "days": 3},
                  enterprises=[{**plant(), "calendar": {"public_holidays": "cn", "spring_festival_load_frac": 0.2}}])
-    events = [(str(t.date()), t.hour, a, g, e, d) for t, a, g, e, d in
-              zip(r.events.time, r.events.asset, r.events.agent, r.events.event, r.events.detail, strict=True)]
+    events = _dated_events(r)
     assert events == logged
 
 
@@ -416,9 +420,8 @@ def test_enterprise_maintenance_stops_production_and_is_logged_once(write_scenar
     """Two maintenance days (9-10 July 2025) of a plant making 1 t/h: no production and no
     process electricity those 48 hours, one log line on the first morning."""
     r = scenario(write_scenario, enterprises=[{**plant(), "maintenance": ["2025-07-09", "2025-07-10"]}])
-    events = [(str(t.date()), t.hour, e, d) for t, e, d in zip(r.events.time, r.events.event, r.events.detail,
-                                                                  strict=True)]
-    assert events == [("2025-07-09", 0, "maintenance_start", "planned maintenance: production stops")]
+    assert _dated_events(r) == [("2025-07-09", 0, "plant", "plant", "maintenance_start",
+                                 "planned maintenance: production stops")]
     el = -r.flows_frame()["plant@el"].to_numpy().reshape(7, 24)
     assert (el[2:4] == 0).all() and (el[[0, 1, 4, 5, 6]] > 0).all()
 

@@ -187,13 +187,9 @@ def test_overflow_is_reported_each_morning_for_the_day_before_only(write_scenari
         (24 * d, "tank", "plant", "tank_overflow", "6.0 t CO2 vented yesterday: tank full") for d in range(1, 7)]
 
 
-@pytest.mark.parametrize(("soc_init_frac", "stopped"), [(1.0, True), (0.98, False)])
-def test_full_means_98_percent_of_the_room_above_the_heel(write_scenario, monkeypatch, soc_init_frac, stopped):
-    """A tank that keeps a 10 % heel (4 t of 40 t) is full from 4 + 0.98 x 36 = 39.28 t.
-
-    The shipped CO2 tank has no heel, so this is a tank with one: 40 t is full; 39.2 t
-    (98 % of the whole tank, 97.8 % of its usable room) still takes CO2.
-    """
+@pytest.fixture
+def heeled_tank(monkeypatch):
+    """The shipped CO2 tank has no heel: this one keeps 10 % of it (4 t of a 40 t tank)."""
     import twin.network.arrays as arrays
 
     shipped = arrays.preset
@@ -203,6 +199,15 @@ def test_full_means_98_percent_of_the_room_above_the_heel(write_scenario, monkey
         return {**p, "soc_min_frac": 0.1} if name == "co2_tank" else p
 
     monkeypatch.setattr(arrays, "preset", with_heel)
+
+
+@pytest.mark.parametrize(("soc_init_frac", "stopped"), [(1.0, True), (0.98, False)])
+def test_full_means_98_percent_of_the_room_above_the_heel(write_scenario, heeled_tank, soc_init_frac, stopped):
+    """A tank that keeps a 10 % heel (4 t of 40 t) is full from 4 + 0.98 x 36 = 39.28 t.
+
+    The shipped CO2 tank has no heel, so this is a tank with one: 40 t is full; 39.2 t
+    (98 % of the whole tank, 97.8 % of its usable room) still takes CO2.
+    """
     r = tank_park(write_scenario, soc_init_frac=soc_init_frac)
     day0 = [e for e in events_of(r, "capture_stopped") if e[0] == 0]
     assert bool(day0) is stopped
@@ -231,18 +236,9 @@ def test_trucked_co2_counts_where_the_trucks_deliver_it(write_scenario, delivers
 
 
 @pytest.mark.parametrize(("soc_init_frac", "trips"), [(0.8, 0), (0.9, 1)])
-def test_trucks_load_only_what_lies_above_the_heel(write_scenario, monkeypatch, soc_init_frac, trips):
+def test_trucks_load_only_what_lies_above_the_heel(write_scenario, heeled_tank, soc_init_frac, trips):
     """A 40 t tank keeping a 10 % heel (4 t): at 32 t only 28 t can leave, less than a 30 t
     load, so no truck goes on the first day; at 36 t, 32 t can leave: one truck."""
-    import twin.network.arrays as arrays
-
-    shipped = arrays.preset
-
-    def with_heel(kind: str, name: str) -> dict:
-        p = shipped(kind, name)
-        return {**p, "soc_min_frac": 0.1} if name == "co2_tank" else p
-
-    monkeypatch.setattr(arrays, "preset", with_heel)
     r = tank_park(write_scenario, soc_init_frac=soc_init_frac, process_co2_t_per_h=0.001)
     day0 = [e for e in events_of(r, "trucks_arrived") if e[0] < HOURS_PER_DAY]
     assert len(day0) == (1 if trips else 0)

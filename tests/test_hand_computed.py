@@ -185,6 +185,20 @@ FLAT = {"name": "flat", "source": "test: one price all day", "year": 2025, "ener
         "seasons": [{"months": list(range(1, 13)), "hours": {"flat": [[0, 24]]}}]}
 
 
+def plant_park(write_scenario, days: int, grid: dict, assets: list[dict]) -> twin.Results:
+    """A flat 1 MW plant (8,760 MWh a year, every hour) in Suzhou from Monday 7 July 2025,
+    with ``assets`` beside it and ``grid`` on top of a 100 MW import limit."""
+    data = {"name": "plant", "period": {"year": 2025, "start": "2025-07-07", "days": days},
+            "site": {"name": "t", "latitude_deg": 31.3, "longitude_deg": 120.6,
+                     "weather": {"source": "synthetic", "site": "suzhou"}},
+            "reliability": {"failures": False}, "grid": {"import_max_mw": 100, **grid},
+            "enterprises": [{"id": "plant", "sector": "chemicals", "heat_bus": None, "base_load_frac": 1.0,
+                             "calendar": {"public_holidays": "none", "weekend_load_frac": 1.0},
+                             "demand": {"electricity_mwh": 8760}}],
+            "assets": assets}
+    return twin.run(twin.load_scenario(write_scenario(data)))
+
+
 @pytest.mark.parametrize(("export_cny_per_mwh", "stores"), [(90.0, False), (70.0, True)])
 def test_lookahead_battery_weighs_the_export_price_against_storing(write_scenario, export_cny_per_mwh, stores):
     """A midday PV surplus on a flat 100 CNY/MWh tariff, an empty battery at 90 % each way.
@@ -193,20 +207,11 @@ def test_lookahead_battery_weighs_the_export_price_against_storing(write_scenari
     earns the export price. At 90 CNY/MWh the battery stays idle and the surplus is exported;
     at 70 it stores (the same trade-off as the yardstick's two-hour case, now through a run).
     """
-    data = {"name": "export", "period": {"year": 2025, "start": "2025-07-07", "days": 2},
-            "site": {"name": "t", "latitude_deg": 31.3, "longitude_deg": 120.6,
-                     "weather": {"source": "synthetic", "site": "suzhou"}},
-            "reliability": {"failures": False},
-            "grid": {"import_max_mw": 100, "export_max_mw": 100,
-                     "tariff": {**FLAT, "export_cny_per_mwh": export_cny_per_mwh}},
-            "enterprises": [{"id": "plant", "sector": "chemicals", "heat_bus": None, "base_load_frac": 1.0,
-                             "calendar": {"public_holidays": "none", "weekend_load_frac": 1.0},
-                             "demand": {"electricity_mwh": 8760}}],
-            "assets": [{"id": "pv", "type": "pv", "p_dc_mw": 5},
-                       {"id": "bat", "type": "battery", "p_max_mw": 1, "e_max_mwh": 2, "eta_charge_frac": 0.9,
-                        "eta_discharge_frac": 0.9, "soc_min_frac": 0.0, "soc_init_frac": 0.0, "soc_max_frac": 1.0,
-                        "strategy": "lookahead"}]}
-    r = twin.run(twin.load_scenario(write_scenario(data)))
+    r = plant_park(write_scenario, 2, {"export_max_mw": 100, "tariff": {**FLAT, "export_cny_per_mwh": export_cny_per_mwh}},
+                   [{"id": "pv", "type": "pv", "p_dc_mw": 5},
+                    {"id": "bat", "type": "battery", "p_max_mw": 1, "e_max_mwh": 2, "eta_charge_frac": 0.9,
+                     "eta_discharge_frac": 0.9, "soc_min_frac": 0.0, "soc_init_frac": 0.0, "soc_max_frac": 1.0,
+                     "strategy": "lookahead"}])
     f = r.flows_frame()
     assert -f["grid_export@el"].sum() > 5  # there is a surplus to sell or store
     charged = -f["bat@el"].clip(upper=0).sum()
@@ -223,16 +228,8 @@ def test_wind_self_sufficiency_and_a_stated_grid_factor_by_hand(write_scenario):
     loss), so self-sufficiency is 1 - import / demand whatever was exported. A grid factor
     stated in the scenario (0.123 t/MWh) is the one scope 2 uses.
     """
-    data = {"name": "wind", "period": {"year": 2025, "start": "2025-07-07", "days": 2},
-            "site": {"name": "t", "latitude_deg": 31.3, "longitude_deg": 120.6,
-                     "weather": {"source": "synthetic", "site": "suzhou"}},
-            "reliability": {"failures": False},
-            "grid": {"import_max_mw": 100, "export_max_mw": 100, "emission_factor": {"t_co2_per_mwh": 0.123}},
-            "enterprises": [{"id": "plant", "sector": "chemicals", "heat_bus": None, "base_load_frac": 1.0,
-                             "calendar": {"public_holidays": "none", "weekend_load_frac": 1.0},
-                             "demand": {"electricity_mwh": 8760}}],
-            "assets": [{"id": "wt", "type": "wind", "turbine_type": "V90/2000", "count": 3, "hub_height_m": 100}]}
-    r = twin.run(twin.load_scenario(write_scenario(data)))
+    r = plant_park(write_scenario, 2, {"export_max_mw": 100, "emission_factor": {"t_co2_per_mwh": 0.123}},
+                   [{"id": "wt", "type": "wind", "turbine_type": "V90/2000", "count": 3, "hub_height_m": 100}])
     f, k = r.flows_frame(), r.kpis
     wind, imported, exported = f["wt@el"].sum(), f["grid_import@el"].sum(), -f["grid_export@el"].sum()
     assert wind > 1 and imported > 1 and exported > 1  # some hours short of wind, some with wind to spare
@@ -248,18 +245,11 @@ def test_electricity_kpis_from_the_flows_by_hand(write_scenario):
     way) storing the midday surplus for the night, a summer week. From the hourly flows by
     role: renewable used = PV - curtailed - exported; self-sufficiency = used / (imported +
     used); the battery's losses = 10 % of what it took in + (1/0.9 - 1) of what it gave back."""
-    data = {"name": "kpis", "period": {"year": 2025, "start": "2025-07-07", "days": 7},
-            "site": {"name": "t", "latitude_deg": 31.3, "longitude_deg": 120.6,
-                     "weather": {"source": "synthetic", "site": "suzhou"}},
-            "reliability": {"failures": False}, "grid": {"import_max_mw": 100, "export_max_mw": 0.5},
-            "enterprises": [{"id": "plant", "sector": "chemicals", "heat_bus": None, "base_load_frac": 1.0,
-                             "calendar": {"public_holidays": "none", "weekend_load_frac": 1.0},
-                             "demand": {"electricity_mwh": 8760}}],
-            "assets": [{"id": "pv", "type": "pv", "p_dc_mw": 5},
-                       {"id": "bat", "type": "battery", "p_max_mw": 1, "e_max_mwh": 8, "eta_charge_frac": 0.9,
-                        "eta_discharge_frac": 0.9, "soc_min_frac": 0.0, "soc_init_frac": 0.5, "soc_max_frac": 1.0,
-                        "strategy": "self_consumption"}]}
-    r = twin.run(twin.load_scenario(write_scenario(data)))
+    r = plant_park(write_scenario, 7, {"export_max_mw": 0.5},
+                   [{"id": "pv", "type": "pv", "p_dc_mw": 5},
+                    {"id": "bat", "type": "battery", "p_max_mw": 1, "e_max_mwh": 8, "eta_charge_frac": 0.9,
+                     "eta_discharge_frac": 0.9, "soc_min_frac": 0.0, "soc_init_frac": 0.5, "soc_max_frac": 1.0,
+                     "strategy": "self_consumption"}])
     f, k = r.flows_frame(), r.kpis
     pv, imported = f["pv@el"].sum(), f["grid_import@el"].sum()
     curtailed, exported = -f.filter(like="curtail").sum().sum(), -f["grid_export@el"].sum()
